@@ -1,0 +1,4 @@
+"""The app's model: protocols, session engine, clock, session log and paths.
+
+Nothing in this package imports Qt; ``tests/core/test_no_qt.py`` proves it.
+"""

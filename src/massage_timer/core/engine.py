@@ -1,0 +1,690 @@
+"""The session engine: a state machine for one guided session.
+
+Time is never counted. A running timed step has a *deadline* on the engine's
+time base, and what is left is ``deadline - now`` whenever anybody asks; the
+caller's ticks (a Qt timer in the app, a loop in tests) only decide when the
+engine looks at the clock. However irregular the ticks, a step ends at its
+deadline: a late tick ends it late *on screen* but records and chains the
+next step from the true deadline.
+
+The engine's time base is the clock's monotonic time plus everything the
+computer spent suspended. Where the clock offers ``boottime()`` (Linux), a
+suspend is the growth of boot time over monotonic time; elsewhere it is the
+growth of wall time over monotonic time by more than
+:data:`SLEEP_THRESHOLD` seconds (a wall clock set *back* is ignored). Cups stay
+on the skin while a laptop sleeps, so a step keeps running through a suspend.
+
+Listeners receive events after each operation, once the engine's state is
+consistent again; a listener may call back into the engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .clock import Clock
+from .plan import PlannedStep, check_planned
+from .protocols import Cue
+
+SLEEP_THRESHOLD = 5.0
+"""Seconds of disagreement between the clocks that count as a suspend."""
+
+
+class State(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    PAUSED = "paused"
+    WAITING = "waiting"
+    """A timed step has ended and waits for the caregiver (e.g. jars to remove)."""
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+
+class Outcome(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    SKIPPED = "skipped"
+    """Ended by the user before its planned time (next or previous)."""
+    STOPPED = "stopped"
+
+
+@dataclass
+class StepRun:
+    """What happened to one run of a step: the record that goes to the log."""
+
+    seq: int
+    index: int
+    step_id: str
+    title: str
+    side: str | None
+    timed: bool
+    planned: int | None
+    initial_planned: int | None
+    started_wall: float
+    ended_wall: float | None = None
+    active: float = 0.0
+    """Seconds the step ran (pauses excluded, overrun included)."""
+    paused: float = 0.0
+    overrun: float = 0.0
+    """Seconds a waiting step rang before the caregiver confirmed."""
+    extensions: int = 0
+    """How many times the user adjusted the planned time."""
+    adjusted: int = 0
+    """Net seconds added to (or removed from) the planned time."""
+    overridden: bool = False
+    """True when an adjustment went beyond the step's range on the user's confirmation."""
+    slept: float = 0.0
+    outcome: Outcome = Outcome.RUNNING
+
+
+# ----------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class Event:
+    pass
+
+
+@dataclass(frozen=True)
+class SessionStarted(Event):
+    started_wall: float
+
+
+@dataclass(frozen=True)
+class StepStarted(Event):
+    index: int
+    planned: PlannedStep
+    run: StepRun
+
+
+@dataclass(frozen=True)
+class SecondChanged(Event):
+    """The whole second shown changed: ``shown`` is remaining (timed), elapsed (untimed) or overrun (waiting)."""
+
+    index: int
+    state: State
+    shown: int
+
+
+@dataclass(frozen=True)
+class CueFired(Event):
+    index: int
+    cue: Cue
+
+
+@dataclass(frozen=True)
+class SecondsLeft(Event):
+    index: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class StepEnded(Event):
+    index: int
+    run: StepRun
+
+
+@dataclass(frozen=True)
+class WaitingForConfirmation(Event):
+    index: int
+
+
+@dataclass(frozen=True)
+class Paused(Event):
+    index: int
+
+
+@dataclass(frozen=True)
+class Resumed(Event):
+    index: int
+    paused_for: float
+
+
+@dataclass(frozen=True)
+class Adjusted(Event):
+    index: int
+    planned: int
+    delta: int
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class SleepDetected(Event):
+    """The computer was suspended for ``seconds``; the session kept running in real time."""
+
+    seconds: float
+    index: int | None
+    state: State
+    steps_ended: int
+    """How many steps ended while the computer slept."""
+
+
+@dataclass(frozen=True)
+class SessionFinished(Event):
+    runs: tuple[StepRun, ...]
+
+
+@dataclass(frozen=True)
+class SessionStopped(Event):
+    runs: tuple[StepRun, ...]
+
+
+Listener = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a screen needs to draw the session, computed by the engine."""
+
+    state: State
+    index: int
+    count: int
+    planned: PlannedStep | None
+    remaining: float | None
+    """Seconds left in a running/paused timed step (None for untimed steps)."""
+    elapsed: float
+    overrun: float
+    shown: int
+    """The whole second to display (remaining rounded up, or elapsed/overrun rounded down)."""
+    fraction: float
+    """0..1 of the current timed step done (0 for untimed)."""
+    session_remaining: float
+    """Seconds of timed steps left in the session, current step included."""
+    untimed_left: int
+    """Untimed steps still to come (their length is unknown)."""
+    next_title: str | None
+    cue_image: str | None
+    """An image that a fired cue put in place of the step's image."""
+
+
+class EngineError(RuntimeError):
+    """An operation that does not fit the engine's state."""
+
+
+@dataclass
+class _Current:
+    run: StepRun
+    started: float
+    """Engine time the step started (moves forward by pauses for untimed steps)."""
+    deadline: float | None
+    paused_at: float | None = None
+    waiting_since: float | None = None
+    fired_cues: set[int] = field(default_factory=set)
+    warned: bool = False
+    cue_image: str | None = None
+
+
+class SessionEngine:
+    """Runs one session of a plan.
+
+    Args:
+        plan: the steps, from :func:`massage_timer.core.plan.build_plan`.
+        clock: where time comes from (``SystemClock`` in the app, ``FakeClock`` in tests).
+        warn_seconds: the "N seconds left" cue (0 turns it off).
+        auto_advance: False makes every timed step wait for the caregiver at its end.
+    """
+
+    def __init__(
+        self,
+        plan: Sequence[PlannedStep],
+        clock: Clock,
+        *,
+        warn_seconds: int = 10,
+        auto_advance: bool = True,
+    ) -> None:
+        if not plan:
+            raise EngineError("a session needs at least one step")
+        self.plan: list[PlannedStep] = list(plan)
+        self.clock = clock
+        self.warn_seconds = warn_seconds
+        self.auto_advance = auto_advance
+        self.state = State.IDLE
+        self.index = 0
+        self.runs: list[StepRun] = []
+        self.started_wall: float | None = None
+        self.ended_wall: float | None = None
+        self.slept_total = 0.0
+        self._listeners: list[Listener] = []
+        self._pending: list[Event] = []
+        self._cur: _Current | None = None
+        self._offset = 0.0
+        self._last_mono: float | None = None
+        self._last_ref: float | None = None
+        self._t: float | None = None
+        self._last_shown: tuple[int, State, int] | None = None
+        self._dispatching = False
+        self._planned_override: dict[int, int] = {}
+
+    # ------------------------------------------------------------ listeners
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, event: Event) -> None:
+        self._pending.append(event)
+
+    def _flush(self) -> None:
+        if self._dispatching:
+            return
+        self._dispatching = True
+        try:
+            while self._pending:
+                event = self._pending.pop(0)
+                for listener in list(self._listeners):
+                    listener(event)
+        finally:
+            self._dispatching = False
+
+    # ------------------------------------------------------------ time base
+
+    def _reference(self) -> float:
+        boottime = getattr(self.clock, "boottime", None)
+        return boottime() if callable(boottime) else self.clock.wall()
+
+    def _now(self) -> float:
+        """Engine time: monotonic plus time spent suspended. Detects suspends."""
+        mono = self.clock.monotonic()
+        ref = self._reference()
+        gap = 0.0
+        if self._last_mono is not None and self._last_ref is not None:
+            gap = (ref - self._last_ref) - (mono - self._last_mono)
+        self._last_mono, self._last_ref = mono, ref
+        if gap > SLEEP_THRESHOLD:
+            self._offset += gap
+            self._t = mono + self._offset
+            self._on_sleep(gap, self._t)
+        self._t = mono + self._offset
+        return self._t
+
+    def _wall_at(self, t: float, now: float) -> float:
+        """The wall time that corresponds to engine time ``t``."""
+        return self.clock.wall() - (now - t)
+
+    def _on_sleep(self, seconds: float, now: float) -> None:
+        self.slept_total += seconds
+        if self._cur is not None:
+            self._cur.run.slept += seconds
+        before = len(self.runs)
+        self._advance_due(now)
+        ended = len(self.runs) - before
+        index = self.index if self.state not in (State.IDLE,) else None
+        self._emit(SleepDetected(seconds, index, self.state, ended))
+
+    # ------------------------------------------------------------ queries
+
+    def planned(self, index: int | None = None) -> PlannedStep:
+        i = self.index if index is None else index
+        step = self.plan[i]
+        if i in self._planned_override:
+            return PlannedStep(step.step, step.side, self._planned_override[i])
+        return step
+
+    def snapshot(self) -> Snapshot:
+        now = self._now()
+        self._advance_due(now)
+        self._flush()
+        return self._snapshot(now)
+
+    def _snapshot(self, now: float) -> Snapshot:
+        cur = self._cur
+        planned = self.planned() if self.state not in (State.FINISHED, State.STOPPED) else None
+        remaining = None
+        elapsed = 0.0
+        overrun = 0.0
+        fraction = 0.0
+        shown = 0
+        cue_image = None
+        if cur is not None and planned is not None:
+            at = cur.paused_at if cur.paused_at is not None else now
+            cue_image = cur.cue_image
+            if cur.deadline is not None:
+                remaining = max(0.0, cur.deadline - at)
+                total = float(cur.run.planned or 0)
+                elapsed = total - remaining
+                fraction = 1.0 if total <= 0 else min(1.0, max(0.0, elapsed / total))
+                shown = math.ceil(remaining - 1e-9)
+                if self.state is State.WAITING and cur.waiting_since is not None:
+                    overrun = max(0.0, now - cur.waiting_since)
+                    shown = int(overrun)
+            else:
+                elapsed = max(0.0, at - cur.started)
+                shown = int(elapsed)
+        elif planned is not None and planned.planned is not None:
+            remaining = float(planned.planned)
+            shown = planned.planned
+        session_remaining = remaining or 0.0
+        untimed_left = 0
+        start = self.index + (1 if cur is not None else 0)
+        if cur is None and planned is not None and planned.planned is None:
+            untimed_left += 1
+        for i in range(start, len(self.plan)):
+            p = self.planned(i)
+            if p.planned is None:
+                untimed_left += 1
+            else:
+                session_remaining += p.planned
+        nxt = self.index + 1
+        next_title = self.planned(nxt).title if nxt < len(self.plan) else None
+        return Snapshot(
+            state=self.state,
+            index=self.index,
+            count=len(self.plan),
+            planned=planned,
+            remaining=remaining,
+            elapsed=elapsed,
+            overrun=overrun,
+            shown=shown,
+            fraction=fraction,
+            session_remaining=session_remaining,
+            untimed_left=untimed_left,
+            next_title=next_title,
+            cue_image=cue_image,
+        )
+
+    def next_wakeup(self) -> float | None:
+        """Seconds until something visible changes (a second, a cue, a step end); None if nothing will."""
+        if self.state not in (State.RUNNING, State.WAITING) or self._cur is None:
+            return None
+        now = self._now()
+        cur = self._cur
+        if self.state is State.WAITING:
+            since = now - (cur.waiting_since or now)
+            return max(0.0, 1.0 - (since % 1.0))
+        if cur.deadline is None:
+            elapsed = now - cur.started
+            return max(0.0, 1.0 - (elapsed % 1.0))
+        remaining = cur.deadline - now
+        if remaining <= 0:
+            return 0.0
+        candidates = [remaining - (math.ceil(remaining) - 1)]
+        total = float(cur.run.planned or 0)
+        elapsed = total - remaining
+        for j, cue in enumerate(self.plan[self.index].step.cues):
+            if j not in cur.fired_cues:
+                offset = cue.offset(total)
+                if offset > elapsed:
+                    candidates.append(offset - elapsed)
+        if self.warn_seconds and not cur.warned and remaining > self.warn_seconds:
+            candidates.append(remaining - self.warn_seconds)
+        return max(0.0, min(candidates))
+
+    # ------------------------------------------------------------ operations
+
+    def poll(self) -> None:
+        """Look at the clock: end due steps, fire due cues, announce a changed second."""
+        now = self._now()
+        self._advance_due(now)
+        self._flush()
+
+    def start(self) -> None:
+        if self.state is not State.IDLE:
+            raise EngineError(f"cannot start a session that is {self.state}")
+        now = self._now()
+        self.started_wall = self.clock.wall()
+        self._emit(SessionStarted(self.started_wall))
+        self.state = State.RUNNING
+        self._begin(0, now)
+        self._advance_due(now)
+        self._flush()
+
+    def toggle(self) -> None:
+        """Start, pause or resume: what the space bar does."""
+        if self.state is State.IDLE:
+            self.start()
+        elif self.state is State.RUNNING:
+            self.pause()
+        elif self.state is State.PAUSED:
+            self.resume()
+
+    def pause(self) -> None:
+        if self.state is not State.RUNNING:
+            raise EngineError(f"cannot pause a session that is {self.state}")
+        now = self._now()
+        self._advance_due(now)
+        if self.state is not State.RUNNING:  # the step ended just now
+            self._flush()
+            return
+        assert self._cur is not None
+        self._cur.paused_at = now
+        self.state = State.PAUSED
+        self._emit(Paused(self.index))
+        self._flush()
+
+    def resume(self) -> None:
+        if self.state is not State.PAUSED:
+            raise EngineError(f"cannot resume a session that is {self.state}")
+        now = self._now()
+        cur = self._cur
+        assert cur is not None and cur.paused_at is not None
+        paused_for = now - cur.paused_at
+        cur.run.paused += paused_for
+        if cur.deadline is not None:
+            cur.deadline += paused_for
+        cur.started += paused_for
+        cur.paused_at = None
+        self.state = State.RUNNING
+        self._emit(Resumed(self.index, paused_for))
+        self._advance_due(now)
+        self._flush()
+
+    def next(self) -> None:
+        """Done with this step (or skip the rest of it): go to the next step."""
+        if self.state not in (State.RUNNING, State.PAUSED, State.WAITING):
+            raise EngineError(f"cannot go to the next step of a session that is {self.state}")
+        now = self._now()
+        self._advance_due(now)
+        if self.state in (State.FINISHED, State.STOPPED):
+            self._flush()
+            return
+        cur = self._cur
+        assert cur is not None
+        skipped = cur.deadline is not None and self.state is not State.WAITING
+        self._end_current(now, Outcome.SKIPPED if skipped else Outcome.COMPLETED)
+        self._go_to(self.index + 1, now)
+        self._flush()
+
+    def previous(self) -> None:
+        """Back to the previous step (or restart the first), leaving this one as skipped."""
+        if self.state not in (State.RUNNING, State.PAUSED, State.WAITING):
+            raise EngineError(f"cannot go back in a session that is {self.state}")
+        now = self._now()
+        self._advance_due(now)
+        if self.state in (State.FINISHED, State.STOPPED):
+            self._flush()
+            return
+        cur = self._cur
+        assert cur is not None
+        outcome = Outcome.COMPLETED if self.state is State.WAITING else Outcome.SKIPPED
+        self._end_current(now, outcome)
+        self.state = State.RUNNING
+        self._begin(max(0, self.index - 1), now)
+        self._advance_due(now)
+        self._flush()
+
+    def adjust(self, delta: int, *, override: bool = False) -> int:
+        """Add ``delta`` seconds to the current timed step (negative shortens it).
+
+        The new planned time is clamped to the step's range unless ``override``.
+
+        Returns:
+            The change actually applied (0 when clamped away or not applicable).
+        """
+        if self.state not in (State.RUNNING, State.PAUSED) or self._cur is None:
+            return 0
+        now = self._now()
+        self._advance_due(now)
+        cur = self._cur
+        if self.state not in (State.RUNNING, State.PAUSED) or cur is None or cur.deadline is None:
+            self._flush()
+            return 0
+        step = self.plan[self.index]
+        planned = int(cur.run.planned or 0)
+        target = planned + delta
+        if not override:
+            lo, hi = step.min or 1, step.max or target
+            target = max(lo, min(hi, target))
+        at = cur.paused_at if cur.paused_at is not None else now
+        elapsed = planned - (cur.deadline - at)
+        target = max(target, 1, math.ceil(elapsed) if delta < 0 else 1)
+        applied = target - planned
+        if applied == 0:
+            self._flush()
+            return 0
+        beyond = not (step.min or 0) <= target <= (step.max or target)
+        cur.deadline += applied
+        cur.run.planned = target
+        cur.run.extensions += 1
+        cur.run.adjusted += applied
+        cur.run.overridden = cur.run.overridden or beyond
+        self._planned_override[self.index] = target
+        if self.warn_seconds and cur.deadline - at > self.warn_seconds:
+            cur.warned = False
+        self._emit(Adjusted(self.index, target, applied, beyond))
+        self._advance_due(now)
+        self._flush()
+        return applied
+
+    def set_planned(self, index: int, seconds: int, *, override: bool = False) -> None:
+        """Set a timed step's planned duration before it runs (or while it runs).
+
+        Raises:
+            PlanError: outside the step's range without ``override``.
+        """
+        step = self.plan[index]
+        check_planned(step.step, seconds, override)
+        if index == self.index and self._cur is not None and self.state in (State.RUNNING, State.PAUSED):
+            self.adjust(seconds - int(self._cur.run.planned or 0), override=True)
+            return
+        self._planned_override[index] = seconds
+
+    def stop(self) -> None:
+        """End the session early; the runs so far are kept and marked."""
+        if self.state in (State.FINISHED, State.STOPPED):
+            return
+        now = self._now()
+        if self.state is State.IDLE:
+            self.state = State.STOPPED
+            self.ended_wall = self.clock.wall()
+            self._emit(SessionStopped(tuple(self.runs)))
+            self._flush()
+            return
+        self._advance_due(now)
+        if self.state in (State.FINISHED, State.STOPPED):
+            self._flush()
+            return
+        self._end_current(now, Outcome.STOPPED)
+        self.state = State.STOPPED
+        self.ended_wall = self.clock.wall()
+        self._emit(SessionStopped(tuple(self.runs)))
+        self._flush()
+
+    # ------------------------------------------------------------ internals
+
+    def _begin(self, index: int, at: float) -> None:
+        self.index = index
+        planned = self.planned(index)
+        now = self._t if self._t is not None else at
+        run = StepRun(
+            seq=len(self.runs) + 1,
+            index=index,
+            step_id=planned.step.id,
+            title=planned.title,
+            side=planned.side,
+            timed=planned.timed,
+            planned=planned.planned,
+            initial_planned=planned.planned,
+            started_wall=self._wall_at(at, now),
+        )
+        self.runs.append(run)
+        deadline = at + planned.planned if planned.planned is not None else None
+        self._cur = _Current(run=run, started=at, deadline=deadline)
+        self._last_shown = None
+        self._emit(StepStarted(index, planned, run))
+
+    def _end_current(self, at: float, outcome: Outcome) -> None:
+        cur = self._cur
+        assert cur is not None
+        run = cur.run
+        now = self._t if self._t is not None else at
+        end = at
+        if cur.paused_at is not None:
+            run.paused += at - cur.paused_at
+            end = cur.paused_at
+            cur.paused_at = None
+        if cur.waiting_since is not None:
+            run.overrun = max(0.0, at - cur.waiting_since)
+        run.active = max(0.0, end - cur.started)  # resume() moves `started` past each pause
+        run.ended_wall = self._wall_at(at, now)
+        run.outcome = outcome
+        self._cur = None
+        self._emit(StepEnded(run.index, run))
+
+    def _go_to(self, index: int, at: float) -> None:
+        if index >= len(self.plan):
+            self.state = State.FINISHED
+            self.ended_wall = self._wall_at(at, self._t if self._t is not None else at)
+            self._emit(SessionFinished(tuple(self.runs)))
+            return
+        self.state = State.RUNNING
+        self._begin(index, at)
+
+    def _advance_due(self, now: float) -> None:
+        """Bring the session up to ``now``: cues, warnings, step ends (several if overdue)."""
+        for _ in range(len(self.plan) + 1):
+            cur = self._cur
+            if cur is None or self.state is not State.RUNNING:
+                break
+            if cur.deadline is None:
+                self._announce(now)
+                break
+            total = float(cur.run.planned or 0)
+            fire_at = min(now, cur.deadline)
+            elapsed = total - (cur.deadline - fire_at)
+            for j, cue in enumerate(self.plan[self.index].step.cues):
+                if j not in cur.fired_cues and cue.offset(total) <= elapsed + 1e-9:
+                    cur.fired_cues.add(j)
+                    if cue.image:
+                        cur.cue_image = cue.image.replace(
+                            "{side}", self.plan[self.index].side or "left"
+                        )
+                    self._emit(CueFired(self.index, cue))
+            remaining = cur.deadline - now
+            if (
+                self.warn_seconds
+                and not cur.warned
+                and 0 < remaining <= self.warn_seconds
+                and total > self.warn_seconds
+            ):
+                cur.warned = True
+                self._emit(SecondsLeft(self.index, self.warn_seconds))
+            if remaining > 0:
+                self._announce(now)
+                break
+            # The step's time is up, at its deadline (not at this late tick).
+            step = self.plan[self.index]
+            if step.waits or not self.auto_advance:
+                if self.state is State.RUNNING:
+                    self.state = State.WAITING
+                    cur.waiting_since = cur.deadline
+                    self._last_shown = None
+                    self._emit(WaitingForConfirmation(self.index))
+                    self._announce(now)
+                break
+            deadline = cur.deadline
+            self._end_current(deadline, Outcome.COMPLETED)
+            self._go_to(self.index + 1, deadline)
+        if self.state is State.WAITING:
+            self._announce(now)
+
+    def _announce(self, now: float) -> None:
+        snap = self._snapshot(now)
+        key = (self.index, self.state, snap.shown)
+        if key != self._last_shown:
+            self._last_shown = key
+            self._emit(SecondChanged(self.index, self.state, snap.shown))

@@ -1,0 +1,688 @@
+"""The session log: a local SQLite database that survives crashes and power loss.
+
+Durability:
+
+* ``journal_mode=WAL`` and ``synchronous=FULL`` on every connection: a
+  committed transaction survives a power cut, not only a crash.
+* A session row is written when the session starts and every step transition
+  is committed in its own short transaction, so a crash or ``kill -9`` loses
+  at most the step in progress (its start is already there).
+* Sessions left ``running`` by a crash are marked ``interrupted`` on the next
+  start: kept, never deleted.
+* A database that cannot be read is never silently replaced: it is moved
+  aside with a timestamp, the user is told, and a fresh one is created. A
+  database written by a newer version of the app is refused, not touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .engine import StepRun
+
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+STATUSES = ("running", "completed", "stopped", "interrupted")
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        protocol_id TEXT NOT NULL,
+        protocol_title TEXT NOT NULL,
+        protocol_sha256 TEXT NOT NULL DEFAULT '',
+        variant TEXT,
+        person TEXT NOT NULL,
+        performed_by TEXT NOT NULL DEFAULT '',
+        side TEXT,
+        stage TEXT,
+        started_ts REAL NOT NULL,
+        utc_offset_min INTEGER NOT NULL DEFAULT 0,
+        ended_ts REAL,
+        status TEXT NOT NULL CHECK (status IN ('running','completed','stopped','interrupted')),
+        steps_total INTEGER NOT NULL DEFAULT 0,
+        pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+        pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+        notes TEXT NOT NULL DEFAULT '',
+        reviewed INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX sessions_started ON sessions (started_ts);
+    CREATE INDEX sessions_person ON sessions (person, started_ts);
+    CREATE INDEX sessions_protocol ON sessions (protocol_id, started_ts);
+    CREATE INDEX sessions_status ON sessions (status);
+    CREATE TABLE step_runs (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        step_index INTEGER NOT NULL,
+        step_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        side TEXT,
+        timed INTEGER NOT NULL,
+        planned INTEGER,
+        initial_planned INTEGER,
+        started_ts REAL NOT NULL,
+        ended_ts REAL,
+        active_seconds REAL NOT NULL DEFAULT 0,
+        paused_seconds REAL NOT NULL DEFAULT 0,
+        overrun_seconds REAL NOT NULL DEFAULT 0,
+        extensions INTEGER NOT NULL DEFAULT 0,
+        adjusted_seconds INTEGER NOT NULL DEFAULT 0,
+        overridden INTEGER NOT NULL DEFAULT 0,
+        slept_seconds REAL NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    );
+    """,
+}
+
+CSV_COLUMNS = (
+    "session_id",
+    "started_at",
+    "ended_at",
+    "person",
+    "protocol_id",
+    "protocol_title",
+    "status",
+    "planned_seconds",
+    "actual_seconds",
+    "steps_done",
+    "steps_total",
+    "side",
+    "stage",
+    "pain_before",
+    "pain_after",
+    "notes",
+    "variant",
+    "performed_by",
+    "utc_offset_minutes",
+)
+
+
+class StoreError(Exception):
+    """The log cannot be used; the message says why and what to do."""
+
+
+class StoreTooNew(StoreError):
+    """The database was written by a newer version of the app."""
+
+
+@dataclass
+class OpenReport:
+    """What happened while opening the log, for the user to be told."""
+
+    moved_aside: Path | None = None
+    reason: str = ""
+    interrupted: list[str] = field(default_factory=list)
+    created: bool = False
+
+    @property
+    def message(self) -> str:
+        if self.moved_aside is None:
+            return ""
+        return (
+            f"The session log could not be read ({self.reason}). It was kept as "
+            f"{self.moved_aside.name} in {self.moved_aside.parent} and a new, empty log was started."
+        )
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What is known about a session when it starts."""
+
+    protocol_id: str
+    protocol_title: str
+    person: str
+    steps_total: int
+    protocol_sha256: str = ""
+    variant: str | None = None
+    performed_by: str = ""
+    side: str | None = None
+    stage: str | None = None
+    pain_before: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    protocol_id: str
+    protocol_title: str
+    protocol_sha256: str
+    variant: str | None
+    person: str
+    performed_by: str
+    side: str | None
+    stage: str | None
+    started_ts: float
+    utc_offset_min: int
+    ended_ts: float | None
+    status: str
+    steps_total: int
+    pain_before: int | None
+    pain_after: int | None
+    notes: str
+    reviewed: bool
+    planned_seconds: int
+    actual_seconds: float
+    steps_done: int
+
+
+@dataclass(frozen=True)
+class StepRow:
+    seq: int
+    step_index: int
+    step_id: str
+    title: str
+    side: str | None
+    timed: bool
+    planned: int | None
+    initial_planned: int | None
+    started_ts: float
+    ended_ts: float | None
+    active_seconds: float
+    paused_seconds: float
+    overrun_seconds: float
+    extensions: int
+    adjusted_seconds: int
+    overridden: bool
+    slept_seconds: float
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    """History filters; None means "any"."""
+
+    person: str | None = None
+    protocol_id: str | None = None
+    status: str | None = None
+    since_ts: float | None = None
+    until_ts: float | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        args: list[object] = []
+        if self.person is not None:
+            clauses.append("s.person = ?")
+            args.append(self.person)
+        if self.protocol_id is not None:
+            clauses.append("s.protocol_id = ?")
+            args.append(self.protocol_id)
+        if self.status is not None:
+            clauses.append("s.status = ?")
+            args.append(self.status)
+        if self.since_ts is not None:
+            clauses.append("s.started_ts >= ?")
+            args.append(self.since_ts)
+        if self.until_ts is not None:
+            clauses.append("s.started_ts < ?")
+            args.append(self.until_ts)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+_SESSION_SELECT = """
+SELECT s.id, s.protocol_id, s.protocol_title, s.protocol_sha256, s.variant, s.person,
+       s.performed_by, s.side, s.stage, s.started_ts, s.utc_offset_min, s.ended_ts, s.status,
+       s.steps_total, s.pain_before, s.pain_after, s.notes, s.reviewed,
+       COALESCE((SELECT SUM(r.planned) FROM step_runs r WHERE r.session_id = s.id
+                 AND r.outcome != 'running'), 0),
+       COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r WHERE r.session_id = s.id), 0),
+       (SELECT COUNT(DISTINCT r.step_index) FROM step_runs r WHERE r.session_id = s.id
+                 AND r.outcome = 'completed')
+FROM sessions s
+"""
+
+
+def _session_row(row: Sequence[object]) -> SessionRow:
+    values = list(row)
+    values[17] = bool(values[17])
+    return SessionRow(*values)  # type: ignore[arg-type]
+
+
+def iso_utc(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def local_offset_minutes(ts: float) -> int:
+    offset = datetime.fromtimestamp(ts).astimezone().utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def _timestamp_suffix() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    """The pragmas every connection gets (durability, integrity)."""
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=5000")
+
+
+class Store:
+    """The session log. Create with :func:`open_store`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # ----------------------------------------------------------- plumbing
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One short transaction, committed (or rolled back) at once."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ----------------------------------------------------------- writes
+
+    def begin_session(self, info: SessionInfo, started_ts: float, session_id: str | None = None) -> str:
+        sid = session_id or str(uuid.uuid4())
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO sessions (id, protocol_id, protocol_title, protocol_sha256, variant,"
+                " person, performed_by, side, stage, started_ts, utc_offset_min, status,"
+                " steps_total, pain_before, reviewed)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?,1)",
+                (
+                    sid,
+                    info.protocol_id,
+                    info.protocol_title,
+                    info.protocol_sha256,
+                    info.variant,
+                    info.person,
+                    info.performed_by,
+                    info.side,
+                    info.stage,
+                    started_ts,
+                    local_offset_minutes(started_ts),
+                    info.steps_total,
+                    info.pain_before,
+                ),
+            )
+        return sid
+
+    def save_step(self, session_id: str, run: StepRun) -> None:
+        """Insert or update one step run (called at its start and at its end)."""
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, side, timed,"
+                " planned, initial_planned, started_ts, ended_ts, active_seconds, paused_seconds,"
+                " overrun_seconds, extensions, adjusted_seconds, overridden, slept_seconds, outcome)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (session_id, seq) DO UPDATE SET planned=excluded.planned,"
+                " ended_ts=excluded.ended_ts, active_seconds=excluded.active_seconds,"
+                " paused_seconds=excluded.paused_seconds, overrun_seconds=excluded.overrun_seconds,"
+                " extensions=excluded.extensions, adjusted_seconds=excluded.adjusted_seconds,"
+                " overridden=excluded.overridden, slept_seconds=excluded.slept_seconds,"
+                " outcome=excluded.outcome",
+                (
+                    session_id,
+                    run.seq,
+                    run.index,
+                    run.step_id,
+                    run.title,
+                    run.side,
+                    int(run.timed),
+                    run.planned,
+                    run.initial_planned,
+                    run.started_wall,
+                    run.ended_wall,
+                    run.active,
+                    run.paused,
+                    run.overrun,
+                    run.extensions,
+                    run.adjusted,
+                    int(run.overridden),
+                    run.slept,
+                    str(run.outcome),
+                ),
+            )
+
+    def end_session(self, session_id: str, status: str, ended_ts: float) -> None:
+        if status not in ("completed", "stopped"):
+            raise ValueError(f"a session ends as completed or stopped, not {status!r}")
+        with self._tx() as c:
+            c.execute(
+                "UPDATE sessions SET status=?, ended_ts=? WHERE id=?", (status, ended_ts, session_id)
+            )
+
+    def update_session(
+        self,
+        session_id: str,
+        *,
+        pain_before: int | None | type[...] = ...,
+        pain_after: int | None | type[...] = ...,
+        notes: str | None = None,
+        reviewed: bool | None = None,
+    ) -> None:
+        """Change what the user may edit after the fact (``...`` leaves a field alone)."""
+        sets: list[str] = []
+        args: list[object] = []
+        for name, value in (("pain_before", pain_before), ("pain_after", pain_after)):
+            if value is not ...:
+                if value is not None and not (isinstance(value, int) and 0 <= value <= 10):
+                    raise ValueError(f"{name} must be 0-10 or empty")
+                sets.append(f"{name}=?")
+                args.append(value)
+        if notes is not None:
+            sets.append("notes=?")
+            args.append(notes)
+        if reviewed is not None:
+            sets.append("reviewed=?")
+            args.append(int(reviewed))
+        if not sets:
+            return
+        with self._tx() as c:
+            c.execute(f"UPDATE sessions SET {', '.join(sets)} WHERE id=?", (*args, session_id))
+
+    def delete_session(self, session_id: str) -> None:
+        with self._tx() as c:
+            c.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+
+    def mark_interrupted(self) -> list[str]:
+        """Sessions left running by a crash become ``interrupted`` (and wait for review)."""
+        with self._tx() as c:
+            ids = [r[0] for r in c.execute("SELECT id FROM sessions WHERE status='running'")]
+            for sid in ids:
+                last = c.execute(
+                    "SELECT MAX(COALESCE(ended_ts, started_ts)) FROM step_runs WHERE session_id=?",
+                    (sid,),
+                ).fetchone()[0]
+                c.execute(
+                    "UPDATE sessions SET status='interrupted', reviewed=0,"
+                    " ended_ts=COALESCE(?, started_ts) WHERE id=?",
+                    (last, sid),
+                )
+                c.execute(
+                    "UPDATE step_runs SET outcome='interrupted' WHERE session_id=? AND outcome='running'",
+                    (sid,),
+                )
+        return ids
+
+    # ----------------------------------------------------------- reads
+
+    def session(self, session_id: str) -> SessionRow | None:
+        row = self.conn.execute(_SESSION_SELECT + " WHERE s.id=?", (session_id,)).fetchone()
+        return _session_row(row) if row else None
+
+    def steps(self, session_id: str) -> list[StepRow]:
+        rows = self.conn.execute(
+            "SELECT seq, step_index, step_id, title, side, timed, planned, initial_planned,"
+            " started_ts, ended_ts, active_seconds, paused_seconds, overrun_seconds, extensions,"
+            " adjusted_seconds, overridden, slept_seconds, outcome"
+            " FROM step_runs WHERE session_id=? ORDER BY seq",
+            (session_id,),
+        ).fetchall()
+        out = []
+        for r in rows:
+            v = list(r)
+            v[5] = bool(v[5])
+            v[15] = bool(v[15])
+            out.append(StepRow(*v))
+        return out
+
+    def sessions(
+        self, flt: Filter | None = None, *, limit: int | None = None, offset: int = 0, newest_first: bool = True
+    ) -> list[SessionRow]:
+        where, args = (flt or Filter()).where()
+        order = "DESC" if newest_first else "ASC"
+        sql = _SESSION_SELECT + where + f" ORDER BY s.started_ts {order}, s.id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args = [*args, limit, offset]
+        return [_session_row(r) for r in self.conn.execute(sql, args)]
+
+    def count(self, flt: Filter | None = None) -> int:
+        where, args = (flt or Filter()).where()
+        return int(self.conn.execute("SELECT COUNT(*) FROM sessions s" + where, args).fetchone()[0])
+
+    def session_ids(self, flt: Filter | None = None) -> list[str]:
+        """Ids in display order (newest first): cheap, for lazy table models."""
+        where, args = (flt or Filter()).where()
+        sql = "SELECT s.id FROM sessions s" + where + " ORDER BY s.started_ts DESC, s.id"
+        return [r[0] for r in self.conn.execute(sql, args)]
+
+    def unreviewed_interrupted(self) -> list[SessionRow]:
+        return [s for s in self.sessions(Filter(status="interrupted")) if not s.reviewed]
+
+    def persons(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT person FROM sessions GROUP BY person ORDER BY MAX(started_ts) DESC"
+        )
+        return [r[0] for r in rows]
+
+    def protocol_ids(self) -> list[tuple[str, str]]:
+        rows = self.conn.execute(
+            "SELECT protocol_id, protocol_title FROM sessions GROUP BY protocol_id ORDER BY protocol_title"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def minutes_per_week(self, flt: Filter | None = None) -> list[tuple[str, str, float]]:
+        """(monday as YYYY-MM-DD in local time, protocol_id, minutes of active time)."""
+        where, args = (flt or Filter()).where()
+        sql = (
+            "SELECT date(s.started_ts + s.utc_offset_min * 60, 'unixepoch', '-6 days', 'weekday 1')"
+            " AS week, s.protocol_id, SUM(r.active_seconds) / 60.0"
+            " FROM sessions s JOIN step_runs r ON r.session_id = s.id"
+            + where
+            + " GROUP BY week, s.protocol_id ORDER BY week"
+        )
+        return [(r[0], r[1], float(r[2] or 0)) for r in self.conn.execute(sql, args)]
+
+    def pain_trend(self, flt: Filter | None = None) -> list[tuple[float, int | None, int | None]]:
+        """(started_ts, pain_before, pain_after) of sessions with at least one rating, oldest first."""
+        where, args = (flt or Filter()).where()
+        extra = " AND " if where else " WHERE "
+        sql = (
+            "SELECT s.started_ts, s.pain_before, s.pain_after FROM sessions s"
+            + where
+            + extra
+            + "(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL) ORDER BY s.started_ts"
+        )
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(sql, args)]
+
+    def sessions_per_protocol(self, flt: Filter | None = None) -> list[tuple[str, str, int]]:
+        where, args = (flt or Filter()).where()
+        sql = (
+            "SELECT s.protocol_id, MAX(s.protocol_title), COUNT(*) FROM sessions s"
+            + where
+            + " GROUP BY s.protocol_id ORDER BY COUNT(*) DESC, s.protocol_id"
+        )
+        return [(r[0], r[1], int(r[2])) for r in self.conn.execute(sql, args)]
+
+    # ----------------------------------------------------------- export
+
+    def export_csv(self, out: io.TextIOBase | io.StringIO, flt: Filter | None = None) -> int:
+        """Write the filtered sessions as CSV (oldest first). Returns the row count."""
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        n = 0
+        for s in self.sessions(flt, newest_first=False):
+            writer.writerow(csv_row(s))
+            n += 1
+        return n
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the live database (SQLite backup API, never a file copy)."""
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+
+
+def csv_row(s: SessionRow) -> list[object]:
+    return [
+        s.id,
+        iso_utc(s.started_ts),
+        iso_utc(s.ended_ts),
+        s.person,
+        s.protocol_id,
+        s.protocol_title,
+        s.status,
+        s.planned_seconds,
+        round(s.actual_seconds),
+        s.steps_done,
+        s.steps_total,
+        s.side or "",
+        s.stage or "",
+        "" if s.pain_before is None else s.pain_before,
+        "" if s.pain_after is None else s.pain_after,
+        _csv_safe(s.notes),
+        s.variant or "",
+        s.performed_by,
+        s.utc_offset_min,
+    ]
+
+
+def _csv_safe(text: str) -> str:
+    """Neutralise spreadsheet formulas in free text (a note starting with '=' stays text)."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def _move_aside(path: Path, reason: str) -> Path:
+    target = path.with_name(f"{path.name}.unreadable-{_timestamp_suffix()}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.unreadable-{_timestamp_suffix()}-{n}")
+        n += 1
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def _looks_like_sqlite(path: Path) -> str | None:
+    """Why ``path`` is not a SQLite database, or None when its header is right."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"The session log {path} cannot be read: {exc.strerror or exc}") from None
+    if len(header) == 0:
+        return None  # an empty file is what sqlite itself creates; treat as new
+    if header != SQLITE_HEADER:
+        return "it is not a SQLite database"
+    return None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    configure(conn)
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreTooNew(
+            f"The session log {path} was written by a newer version of Massage Timer "
+            f"(schema {version}; this version knows {SCHEMA_VERSION}). It was left untouched; "
+            "please update Massage Timer."
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(_MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> Iterable[str]:
+    for part in script.split(";"):
+        if part.strip():
+            yield part.strip()
+
+
+def open_store(path: Path) -> tuple[Store, OpenReport]:
+    """Open (or create) the log at ``path``, moving an unreadable one aside.
+
+    Raises:
+        StoreTooNew: the file belongs to a newer app version (left untouched).
+        StoreError: the file or its folder cannot be used at all.
+    """
+    report = OpenReport()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.exists():
+        why = _looks_like_sqlite(path)
+        if why:
+            report.moved_aside = _move_aside(path, why)
+            report.reason = why
+    else:
+        report.created = True
+    try:
+        conn = _connect(path)
+        _check(conn)
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(
+                f"The session log {path} is in use by another program; close it and try again."
+            ) from None
+        if "readonly" in str(exc) or "unable to open" in str(exc):
+            raise StoreError(f"The session log {path} cannot be opened: {exc}") from None
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - the connection may be half-open
+            pass
+        report.moved_aside = _move_aside(path, str(exc))
+        report.reason = f"it is damaged: {exc}"
+        conn = _connect(path)
+    try:
+        _migrate(conn, path)
+    except StoreTooNew:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"The session log {path} cannot be prepared: {exc}") from None
+    if os.name == "posix":
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if p.exists():
+                os.chmod(p, 0o600)
+    store = Store(conn, path)
+    report.interrupted = store.mark_interrupted()
+    return store, report
+
+
+def _check(conn: sqlite3.Connection) -> None:
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version >= 1 and version <= SCHEMA_VERSION and not {"sessions", "step_runs"} <= tables:
+        raise sqlite3.DatabaseError("the tables of the session log are missing")
+    if version == 0 and tables:
+        raise sqlite3.DatabaseError(
+            "it holds tables that are not a Massage Timer log (" + ", ".join(sorted(tables)) + ")"
+        )

@@ -50,9 +50,11 @@ class Duration(_Strict):
     """True when the source gives no figure and the range is the app's suggestion."""
 
     def __post_init__(self) -> None:
-        self.min = parse_duration(self.min)
-        self.default = parse_duration(self.default)
-        self.max = parse_duration(self.max)
+        for name in ("min", "default", "max"):
+            try:
+                setattr(self, name, parse_duration(getattr(self, name)))
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
 
 
 class Cue(_Strict):
@@ -168,9 +170,10 @@ class Protocol(_Strict):
         _check_text(self.title, "title", MAX_TITLE)
         _check_text(self.summary, "summary", MAX_TEXT)
 
-    @property
-    def has_sides(self) -> bool:
-        return any(step.per_side for step in self.steps)
+    def has_sides(self, variant: str | None = None) -> bool:
+        """Whether a side (left/right/both) must be chosen for ``variant`` (None: any variant)."""
+        steps = self.steps if variant is None else self.steps_for(variant)
+        return any(step.per_side for step in steps)
 
     def steps_for(self, variant: str | None) -> list[Step]:
         """The steps that apply to ``variant`` (steps without variants always apply)."""
@@ -183,7 +186,8 @@ class Protocol(_Strict):
             if step.duration is None:
                 continue
             times = 2 if (both_sides and step.per_side) else 1
-            lo += int(step.duration.min) * times
+            if not step.optional:
+                lo += int(step.duration.min) * times
             hi += int(step.duration.max) * times
         return lo, hi
 
@@ -325,6 +329,19 @@ def parse_protocol(data: bytes, name: str, image_roots: Iterable[Path] = ()) -> 
         raise ProtocolError(name, [Problem("", f"not valid TOML: {message}", line)]) from None
     except RecursionError:
         raise ProtocolError(name, [Problem("", "not valid TOML: nested too deeply")]) from None
+    schema = raw.get("schema")
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION:
+        # Before the fields: a newer file may well use fields this version does not know.
+        raise ProtocolError(
+            name,
+            [
+                Problem(
+                    "schema",
+                    f"written for a newer Massage Timer (schema {schema}; this version reads "
+                    f"schema {SCHEMA_VERSION}); please update Massage Timer",
+                )
+            ],
+        )
     try:
         protocol = msgspec.convert(raw, Protocol, strict=True)
     except msgspec.ValidationError as exc:

@@ -975,11 +975,11 @@ def s_cup_remove():
     out += f'<path d="{xform("M -19,0 C -14,-18 14,-18 19,0 Z", jm)}" fill="{BODY}" stroke="{INK}" stroke-width="1.5"/>'
     out += lines(["M -22,0 L 22,0"], jm, INK, 5)
     # hand holding the jar from above
-    out += hand_flat(chain(tr(246, 100), rot(196)))
+    out += hand_flat(chain(tr(258, 104), rot(206)))
     # thumb pressing the skin at the rim lets the air in
     rim = (186, 192)
     out += point_mark(*rim)
-    out += hand_thumb(chain(tr(rim[0] - 2, rim[1] - 3), rot(62), MIRROR_LOCAL))
+    out += hand_thumb(chain(tr(rim[0] - 2, rim[1] - 3), rot(-34), MIRROR_LOCAL))
     out += arrow([(112, 178), (144, 186), (172, 190)], head=10, sw=3.5)
     out += arrow(arc_pts(214, 188, 104, -104, -66, n=8), color=INK, sw=3, head=10)
     return out + card_close()

@@ -23,15 +23,38 @@ MAX_BYTES = 40 * 1024
 MIN_COLOURS = 8
 
 EXPECTED = [
-    "prone-relaxed", "stroking-warm-up", "circular-ridge-movements", "leg-massage", "arm-massage",
-    "closing-light-strokes", "cupping-light-torch", "cupping-jars-placed", "cupping-cover-blanket",
-    "cupping-remove-jar", "rest-under-blanket", "dynamic-oil-skin", "dynamic-apply-cup",
-    "dynamic-move-straight", "dynamic-move-spiral", "dynamic-move-s-shape", "wrap-lower-back",
-    "acupressure-map-left", "acupressure-map-right", "acupressure-point-1-sacral",
-    "acupressure-point-2-gluteal-left", "acupressure-point-2-gluteal-right",
-    "acupressure-point-3-knee-left", "acupressure-point-3-knee-right",
-    "acupressure-point-4-ankle-left", "acupressure-point-4-ankle-right",
-    "honey-apply", "honey-absorb", "honey-rub", "honey-pats", "honey-wipe", "sciatic-nerve-map",
+    "prone-relaxed",
+    "stroking-warm-up",
+    "circular-ridge-movements",
+    "leg-massage",
+    "arm-massage",
+    "closing-light-strokes",
+    "cupping-light-torch",
+    "cupping-jars-placed",
+    "cupping-cover-blanket",
+    "cupping-remove-jar",
+    "rest-under-blanket",
+    "dynamic-oil-skin",
+    "dynamic-apply-cup",
+    "dynamic-move-straight",
+    "dynamic-move-spiral",
+    "dynamic-move-s-shape",
+    "wrap-lower-back",
+    "acupressure-map-left",
+    "acupressure-map-right",
+    "acupressure-point-1-sacral",
+    "acupressure-point-2-gluteal-left",
+    "acupressure-point-2-gluteal-right",
+    "acupressure-point-3-knee-left",
+    "acupressure-point-3-knee-right",
+    "acupressure-point-4-ankle-left",
+    "acupressure-point-4-ankle-right",
+    "honey-apply",
+    "honey-absorb",
+    "honey-rub",
+    "honey-pats",
+    "honey-wipe",
+    "sciatic-nerve-map",
 ]
 
 SVG_FILES = sorted(ILLUSTRATIONS.glob("*.svg"))
@@ -102,7 +125,10 @@ def test_svg_renders_non_blank(qapp, svg: Path):
     check_not_blank(svg.read_bytes())
 
 
-BLANK = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300"><rect width="400" height="300" fill="#F3F6F9"/></svg>'
+BLANK = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300">'
+    b'<rect width="400" height="300" fill="#F3F6F9"/></svg>'
+)
 
 
 def test_checks_reject_blank_and_external(qapp):

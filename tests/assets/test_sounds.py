@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import wave
 from array import array
 from pathlib import Path
-import sys
 
 import pytest
 

@@ -13,6 +13,7 @@ Usage::
 The output is deterministic: running the script twice gives identical files.
 """
 
+# ruff: noqa: E501  (SVG path data and markup are kept on one line each)
 from __future__ import annotations
 
 import math
@@ -176,7 +177,12 @@ def rrect_d(x, y, w, h, r):
 
 def rrect_poly(x0, y0, x1, y1, r, n=6):
     pts = []
-    corners = [(x1 - r, y0 + r, -90), (x1 - r, y1 - r, 0), (x0 + r, y1 - r, 90), (x0 + r, y0 + r, 180)]
+    corners = [
+        (x1 - r, y0 + r, -90),
+        (x1 - r, y1 - r, 0),
+        (x0 + r, y1 - r, 90),
+        (x0 + r, y0 + r, 180),
+    ]
     for cx, cy, a0 in corners:
         for i in range(n + 1):
             a = math.radians(a0 + 90.0 * i / n)
@@ -213,8 +219,14 @@ def flatten(d):
                     u = 1 - t
                     cur.append(
                         (
-                            u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
-                            u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
+                            u**3 * p0[0]
+                            + 3 * u * u * t * p1[0]
+                            + 3 * u * t * t * p2[0]
+                            + t**3 * p3[0],
+                            u**3 * p0[1]
+                            + 3 * u * u * t * p1[1]
+                            + 3 * u * t * t * p2[1]
+                            + t**3 * p3[1],
                         )
                     )
                 pen = p3
@@ -401,10 +413,7 @@ def lines(ds, m=IDENT, color=INK, sw=DETAIL, opacity=None, dash=None, clip=None)
 
 def arrow(pts, color=ACCENT, sw=ARROW, dash=None, head=13.0, smooth=True, both=False):
     """Motion arrow along a list of card-space points (smoothed polyline)."""
-    if smooth and len(pts) > 2:
-        d = catmull(pts)
-    else:
-        d = poly_d(pts, closed=False)
+    d = catmull(pts) if smooth and len(pts) > 2 else poly_d(pts, closed=False)
     da = f' stroke-dasharray="{dash}"' if dash else ""
     out = (
         f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{fmt(sw)}" '
@@ -422,10 +431,10 @@ def arrow_head(p_from, p_to, color=ACCENT, size=13.0):
     ux, uy = dx / ln, dy / ln
     tip = (p_to[0] + ux * size * 0.45, p_to[1] + uy * size * 0.45)
     base = (tip[0] - ux * size, tip[1] - uy * size)
-    l = (base[0] - uy * size * 0.55, base[1] + ux * size * 0.55)
+    lft = (base[0] - uy * size * 0.55, base[1] + ux * size * 0.55)
     r = (base[0] + uy * size * 0.55, base[1] - ux * size * 0.55)
     return (
-        f'<path d="{poly_d([tip, l, r])}" fill="{color}" stroke="{color}" '
+        f'<path d="{poly_d([tip, lft, r])}" fill="{color}" stroke="{color}" '
         f'stroke-width="2" stroke-linejoin="round"/>'
     )
 
@@ -445,7 +454,10 @@ def catmull(pts):
 def arc_pts(cx, cy, r, a0, a1, n=24, ry=None):
     ry = r if ry is None else ry
     return [
-        (cx + r * math.cos(math.radians(a0 + (a1 - a0) * i / n)), cy + ry * math.sin(math.radians(a0 + (a1 - a0) * i / n)))
+        (
+            cx + r * math.cos(math.radians(a0 + (a1 - a0) * i / n)),
+            cy + ry * math.sin(math.radians(a0 + (a1 - a0) * i / n)),
+        )
         for i in range(n + 1)
     ]
 
@@ -588,7 +600,9 @@ def hand_flat(m, fill=LIGHT, forearm=True, clip=None):
     if forearm:
         shapes.append(stadium_d(0, 24, 0, 240, 32, 38))
     out = solid(shapes, fill, m, clip)
-    out += lines(["M -9,-38 L -9,-22", "M 0,-41 L 0,-24", "M 9,-38 L 9,-22"], m, INK, DETAIL, opacity=0.6)
+    out += lines(
+        ["M -9,-38 L -9,-22", "M 0,-41 L 0,-24", "M 9,-38 L 9,-22"], m, INK, DETAIL, opacity=0.6
+    )
     return out
 
 
@@ -602,7 +616,13 @@ def hand_thumb(m, fill=LIGHT, clip=None):
     out = solid(shapes, fill, m, clip)
     nail = xform(rrect_d(-5.5, -16, 11, 12, 5), m)
     out += f'<path d="{nail}" fill="{WHITE}" stroke="{INK}" stroke-width="1.5" opacity="0.9"/>'
-    out += lines(["M 22,-70 C 24,-60 24,-50 22,-44", "M 38,-70 C 40,-60 40,-50 38,-42"], m, INK, DETAIL, opacity=0.6)
+    out += lines(
+        ["M 22,-70 C 24,-60 24,-50 22,-44", "M 38,-70 C 40,-60 40,-50 38,-42"],
+        m,
+        INK,
+        DETAIL,
+        opacity=0.6,
+    )
     return out
 
 
@@ -614,7 +634,16 @@ def fist(m, fill=LIGHT, clip=None):
     ]
     out = solid(shapes, fill, m, clip)
     out += lines(
-        ["M -12,-30 L -12,-16", "M 0,-34 L 0,-18", "M 12,-30 L 12,-16", "M -20,-4 C -8,2 8,2 20,-4"], m, INK, DETAIL, opacity=0.6
+        [
+            "M -12,-30 L -12,-16",
+            "M 0,-34 L 0,-18",
+            "M 12,-30 L 12,-16",
+            "M -20,-4 C -8,2 8,2 20,-4",
+        ],
+        m,
+        INK,
+        DETAIL,
+        opacity=0.6,
     )
     return out
 
@@ -665,7 +694,14 @@ def timer(x, y, r=24, minutes=3, span=5):
         )
     out += lines(ticks, IDENT, INK, 2)
     a = math.radians(a1)
-    out += lines([f"M {fmt(x)},{fmt(y)} L {fmt(x + (r - 7) * math.cos(a))},{fmt(y + (r - 7) * math.sin(a))}"], IDENT, INK, 3)
+    out += lines(
+        [
+            f"M {fmt(x)},{fmt(y)} L {fmt(x + (r - 7) * math.cos(a))},{fmt(y + (r - 7) * math.sin(a))}"
+        ],
+        IDENT,
+        INK,
+        3,
+    )
     out += f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="3" fill="{INK}"/>'
     return out
 
@@ -699,15 +735,19 @@ def jar_side(m, skin=True):
 
 
 def flame(x, y, s=1.0):
-    outer = f"M 0,0 C -14,0 -16,-14 -10,-24 C -6,-31 -2,-36 0,-46 C 6,-36 16,-26 14,-12 C 13,-4 8,0 0,0 Z"
-    inner = f"M 0,-3 C -6,-3 -7,-10 -4,-16 C -2,-20 0,-24 0,-28 C 4,-22 8,-16 6,-9 C 5,-5 3,-3 0,-3 Z"
+    outer = "M 0,0 C -14,0 -16,-14 -10,-24 C -6,-31 -2,-36 0,-46 C 6,-36 16,-26 14,-12 C 13,-4 8,0 0,0 Z"
+    inner = (
+        "M 0,-3 C -6,-3 -7,-10 -4,-16 C -2,-20 0,-24 0,-28 C 4,-22 8,-16 6,-9 C 5,-5 3,-3 0,-3 Z"
+    )
     m = chain(tr(x, y), sc(s))
     return plain([outer], ACCENT, m) + plain([inner], WHITE, m, opacity=0.6)
 
 
 def bottle(m, cap=True, fill=LIGHT):
     """Bottle from the side, standing on (0,0)."""
-    shapes = ["M -18,0 L -18,-44 C -18,-56 -8,-58 -7,-64 L -7,-72 L 7,-72 L 7,-64 C 8,-58 18,-56 18,-44 L 18,0 Z"]
+    shapes = [
+        "M -18,0 L -18,-44 C -18,-56 -8,-58 -7,-64 L -7,-72 L 7,-72 L 7,-64 C 8,-58 18,-56 18,-44 L 18,0 Z"
+    ]
     out = solid(shapes, fill, m)
     if cap:
         out += solid([rrect_d(-9, -86, 18, 16, 3)], INK, m)
@@ -717,7 +757,11 @@ def bottle(m, cap=True, fill=LIGHT):
 
 def drops(pts, s=1.0):
     d = "M 0,-9 C 3,-4 6,-1 6,3 C 6,7 3,9 0,9 C -3,9 -6,7 -6,3 C -6,-1 -3,-4 0,-9 Z"
-    return plain([d], ACCENT, chain()) if False else "".join(plain([d], ACCENT, chain(tr(x, y), sc(s))) for x, y in pts)
+    return (
+        plain([d], ACCENT, chain())
+        if False
+        else "".join(plain([d], ACCENT, chain(tr(x, y), sc(s))) for x, y in pts)
+    )
 
 
 def blanket_top(m, x0, x1, hw=86, bumps=()):
@@ -840,7 +884,9 @@ def s_prone_relaxed():
     out += body_top(chain(tr(22, 150), sc(0.98)))
     # calm breathing waves
     out += lines(["M 150,40 C 162,30 174,50 186,40 C 198,30 210,50 222,40"], IDENT, BODY, 3.5)
-    out += lines(["M 170,262 C 182,252 194,272 206,262 C 218,252 230,272 242,262"], IDENT, BODY, 3.5)
+    out += lines(
+        ["M 170,262 C 182,252 194,272 206,262 C 218,252 230,272 242,262"], IDENT, BODY, 3.5
+    )
     return out + card_close()
 
 
@@ -855,7 +901,14 @@ def s_stroking():
     # warmth lines
     for dx in (-26, 0, 26):
         x, y = cpt(168, 0)
-        out += lines([f"M {fmt(x + dx)},{fmt(y - 8)} C {fmt(x + dx - 6)},{fmt(y - 2)} {fmt(x + dx + 6)},{fmt(y + 4)} {fmt(x + dx)},{fmt(y + 10)}"], IDENT, ACCENT, 3)
+        out += lines(
+            [
+                f"M {fmt(x + dx)},{fmt(y - 8)} C {fmt(x + dx - 6)},{fmt(y - 2)} {fmt(x + dx + 6)},{fmt(y + 4)} {fmt(x + dx)},{fmt(y + 10)}"
+            ],
+            IDENT,
+            ACCENT,
+            3,
+        )
     return out + card_close()
 
 
@@ -942,7 +995,9 @@ def s_cup_torch():
     out += f'<circle cx="172" cy="117" r="8" fill="{WHITE}" stroke="{INK}" stroke-width="2"/>'
     out += flame(172, 110, 0.5)
     # keep-apart distance between the flame and the body
-    out += arrow([(128, 146), (128, 210)], color=INK, sw=2.5, dash="5 6", head=9, smooth=False, both=True)
+    out += arrow(
+        [(128, 146), (128, 210)], color=INK, sw=2.5, dash="5 6", head=9, smooth=False, both=True
+    )
     return out + card_close()
 
 
@@ -1003,7 +1058,14 @@ def s_dyn_oil():
     # oil sheen strokes
     for y in (-22, 0, 22):
         x0, yy = cpt(160, y)
-        out += lines([f"M {fmt(x0)},{fmt(yy)} C {fmt(x0 + 20)},{fmt(yy - 6)} {fmt(x0 + 40)},{fmt(yy + 6)} {fmt(x0 + 60)},{fmt(yy)}"], IDENT, WHITE, 3.5)
+        out += lines(
+            [
+                f"M {fmt(x0)},{fmt(yy)} C {fmt(x0 + 20)},{fmt(yy - 6)} {fmt(x0 + 40)},{fmt(yy + 6)} {fmt(x0 + 60)},{fmt(yy)}"
+            ],
+            IDENT,
+            WHITE,
+            3.5,
+        )
     bm = chain(tr(300, 96), rot(140))
     out += bottle(bm, cap=False)
     out += drops([(262, 110), (256, 128), (250, 146)], 0.9)
@@ -1051,7 +1113,14 @@ def _dyn_base():
     out = card_open() + close_back()
     for y in (-24, 24):
         x0, yy = cpt(150, y)
-        out += lines([f"M {fmt(x0)},{fmt(yy)} C {fmt(x0 + 24)},{fmt(yy - 5)} {fmt(x0 + 48)},{fmt(yy + 5)} {fmt(x0 + 72)},{fmt(yy)}"], IDENT, WHITE, 3)
+        out += lines(
+            [
+                f"M {fmt(x0)},{fmt(yy)} C {fmt(x0 + 24)},{fmt(yy - 5)} {fmt(x0 + 48)},{fmt(yy + 5)} {fmt(x0 + 72)},{fmt(yy)}"
+            ],
+            IDENT,
+            WHITE,
+            3,
+        )
     return out
 
 
@@ -1109,7 +1178,14 @@ def s_wrap():
     out += solid(arms, BODY, CLOSE)
     for dx in (-28, 0, 28):
         x, y = cpt(181, 0)
-        out += lines([f"M {fmt(x + dx)},{fmt(y - 26)} C {fmt(x + dx - 8)},{fmt(y - 12)} {fmt(x + dx + 8)},{fmt(y + 2)} {fmt(x + dx)},{fmt(y + 16)}"], IDENT, ACCENT, 3.5)
+        out += lines(
+            [
+                f"M {fmt(x + dx)},{fmt(y - 26)} C {fmt(x + dx - 8)},{fmt(y - 12)} {fmt(x + dx + 8)},{fmt(y + 2)} {fmt(x + dx)},{fmt(y + 16)}"
+            ],
+            IDENT,
+            ACCENT,
+            3.5,
+        )
     return out + card_close()
 
 
@@ -1127,13 +1203,29 @@ def spoon(m):
 def s_honey_apply():
     out = card_open() + close_back()
     hx, hy = cpt(176, 0)
-    out += f'<ellipse cx="{fmt(hx)}" cy="{fmt(hy)}" rx="22" ry="16" fill="{ACCENT}" opacity="0.85"/>'
-    out += lines([f"M {fmt(hx)},{fmt(hy - 16)} C {fmt(hx + 2)},{fmt(hy - 40)} {fmt(hx + 10)},{fmt(hy - 60)} {fmt(hx + 14)},{fmt(hy - 76)}"], IDENT, ACCENT, 5)
+    out += (
+        f'<ellipse cx="{fmt(hx)}" cy="{fmt(hy)}" rx="22" ry="16" fill="{ACCENT}" opacity="0.85"/>'
+    )
+    out += lines(
+        [
+            f"M {fmt(hx)},{fmt(hy - 16)} C {fmt(hx + 2)},{fmt(hy - 40)} {fmt(hx + 10)},{fmt(hy - 60)} {fmt(hx + 14)},{fmt(hy - 76)}"
+        ],
+        IDENT,
+        ACCENT,
+        5,
+    )
     out += spoon(chain(tr(hx + 26, hy - 92), rot(-150)))
     # slightly warmed honey
     for dx in (-14, 0, 14):
         x, y = hx + 30 + dx, hy - 116
-        out += lines([f"M {fmt(x)},{fmt(y)} C {fmt(x - 5)},{fmt(y - 6)} {fmt(x + 5)},{fmt(y - 12)} {fmt(x)},{fmt(y - 18)}"], IDENT, ACCENT, 2.5)
+        out += lines(
+            [
+                f"M {fmt(x)},{fmt(y)} C {fmt(x - 5)},{fmt(y - 6)} {fmt(x + 5)},{fmt(y - 12)} {fmt(x)},{fmt(y - 18)}"
+            ],
+            IDENT,
+            ACCENT,
+            2.5,
+        )
     return out + card_close()
 
 
@@ -1141,7 +1233,7 @@ def s_honey_absorb():
     out = card_open() + close_back()
     out += plain([HONEY_AREA], ACCENT, CLOSE, opacity=0.55)
     # absorbing: small dots fading into the skin
-    for i, (x, y) in enumerate([(160, -14), (174, 8), (190, -6), (168, 24), (192, 20), (182, -24)]):
+    for x, y in [(160, -14), (174, 8), (190, -6), (168, 24), (192, 20), (182, -24)]:
         X, Y = cpt(x, y)
         out += f'<circle cx="{fmt(X)}" cy="{fmt(Y)}" r="3.5" fill="{WHITE}" opacity="0.8"/>'
     out += timer(336, 66, r=28, minutes=3)
@@ -1166,7 +1258,10 @@ def s_honey_pats():
     for x, lift in ((140, 70), (270, 44)):
         y = 206 - lift
         out += lines(
-            [f"M {x - 20},{y + 4} C {x - 16},{y + 20} {x - 20},{206 - 14} {x - 14},206", f"M {x + 12},{y + 4} C {x + 16},{y + 22} {x + 8},{206 - 12} {x + 14},206"],
+            [
+                f"M {x - 20},{y + 4} C {x - 16},{y + 20} {x - 20},{206 - 14} {x - 14},206",
+                f"M {x + 12},{y + 4} C {x + 16},{y + 22} {x + 8},{206 - 12} {x + 14},206",
+            ],
             IDENT,
             ACCENT,
             2.5,
@@ -1184,27 +1279,56 @@ def hand_side(m):
         stadium_d(62, -26, 132, -110, 36, 42),
     ]
     out = solid(shapes, LIGHT, m)
-    out += lines(["M -38,-10 L 4,-12", "M 14,-26 C 20,-16 30,-12 40,-14"], m, INK, DETAIL, opacity=0.6)
+    out += lines(
+        ["M -38,-10 L 4,-12", "M 14,-26 C 20,-16 30,-12 40,-14"], m, INK, DETAIL, opacity=0.6
+    )
     return out
 
 
 def s_honey_wipe():
     out = card_open() + close_back()
     # white coating
-    for x, y, r in [(156, -20, 6), (170, -6, 5), (186, -22, 5), (196, 4, 6), (164, 16, 5), (182, 20, 6), (150, 2, 4), (200, -10, 4)]:
+    for x, y, r in [
+        (156, -20, 6),
+        (170, -6, 5),
+        (186, -22, 5),
+        (196, 4, 6),
+        (164, 16, 5),
+        (182, 20, 6),
+        (150, 2, 4),
+        (200, -10, 4),
+    ]:
         X, Y = cpt(x, y)
-        out += f'<circle cx="{fmt(X)}" cy="{fmt(Y)}" r="{fmt(r * 1.4)}" fill="{WHITE}" opacity="0.9"/>'
+        out += (
+            f'<circle cx="{fmt(X)}" cy="{fmt(Y)}" r="{fmt(r * 1.4)}" fill="{WHITE}" opacity="0.9"/>'
+        )
     # folded cloth under the hand
     cx, cy = cpt(170, 40)
     cloth = rrect_d(cx - 36, cy - 20, 72, 40, 8)
     out += solid([cloth], WHITE)
-    out += lines([f"M {fmt(cx - 30)},{fmt(cy - 4)} L {fmt(cx + 30)},{fmt(cy - 4)}", f"M {fmt(cx - 30)},{fmt(cy + 8)} L {fmt(cx + 30)},{fmt(cy + 8)}"], IDENT, LIGHT, 3)
+    out += lines(
+        [
+            f"M {fmt(cx - 30)},{fmt(cy - 4)} L {fmt(cx + 30)},{fmt(cy - 4)}",
+            f"M {fmt(cx - 30)},{fmt(cy + 8)} L {fmt(cx + 30)},{fmt(cy + 8)}",
+        ],
+        IDENT,
+        LIGHT,
+        3,
+    )
     out += hand_flat(chain(tr(cx + 4, cy + 16), rot(-10)))
     out += arrow([(cx + 50, cy - 30), (cx + 10, cy - 54), (cx - 44, cy - 50)], head=11, sw=3.5)
     # steam from the warm cloth
     for dx in (-24, -6, 12):
         x, y = cx + dx - 40, cy + 0
-        out += lines([f"M {fmt(x)},{fmt(y)} C {fmt(x - 6)},{fmt(y - 8)} {fmt(x + 6)},{fmt(y - 14)} {fmt(x)},{fmt(y - 22)}"], IDENT, INK, 2.5, opacity=0.5)
+        out += lines(
+            [
+                f"M {fmt(x)},{fmt(y)} C {fmt(x - 6)},{fmt(y - 8)} {fmt(x + 6)},{fmt(y - 14)} {fmt(x)},{fmt(y - 22)}"
+            ],
+            IDENT,
+            INK,
+            2.5,
+            opacity=0.5,
+        )
     return out + card_close()
 
 
@@ -1239,12 +1363,19 @@ def acu_map(side):
     p4 = ap(fm, *P4_FRONT)
     ankle = ap(mm, -16, 264)
     corner = ap(flip, x1, 236)
-    out += lines([f"M {fmt(ankle[0] - 9 * sgn)},{fmt(ankle[1])} L {fmt(corner[0])},{fmt(corner[1])}"], IDENT, INK, 2, opacity=0.6, dash="4 6")
+    out += lines(
+        [f"M {fmt(ankle[0] - 9 * sgn)},{fmt(ankle[1])} L {fmt(corner[0])},{fmt(corner[1])}"],
+        IDENT,
+        INK,
+        2,
+        opacity=0.6,
+        dash="4 6",
+    )
     out += f'<circle cx="{fmt(ankle[0])}" cy="{fmt(ankle[1])}" r="8" fill="none" stroke="{INK}" stroke-width="2" opacity="0.7"/>'
     for p in pts + [p4]:
         out += point_mark(*p)
     offs = [(-52, -6), (-60, 6), (-56, 0)]
-    for p, (dx, dy), dg in zip(pts, offs, "123"):
+    for p, (dx, dy), dg in zip(pts, offs, "123", strict=False):
         bx, by = p[0] + dx * sgn, p[1] + dy
         out += lines([f"M {fmt(p[0])},{fmt(p[1])} L {fmt(bx)},{fmt(by)}"], IDENT, ACCENT, 2.5)
         out += badge(bx, by, dg)
@@ -1303,7 +1434,10 @@ def s_sciatic_map():
         trunk = f"M {8 * s},4 C {14 * s},30 {26 * s},60 {26 * s},96 C {26 * s},130 {25 * s},160 {24 * s},178"
         tib = f"M {24 * s},178 C {24 * s},200 {23 * s},230 {18 * s},262"
         per = f"M {24 * s},178 C {30 * s},190 {36 * s},200 {36 * s},226"
-        roots = [f"M {3 * s},-12 C {6 * s},-4 {8 * s},0 {8 * s},4", f"M {3 * s},16 C {6 * s},10 {8 * s},6 {8 * s},4"]
+        roots = [
+            f"M {3 * s},-12 C {6 * s},-4 {8 * s},0 {8 * s},4",
+            f"M {3 * s},16 C {6 * s},10 {8 * s},6 {8 * s},4",
+        ]
         out += lines([trunk] + roots, m, ACCENT, 7)
         out += lines([tib, per], m, ACCENT, 4)
         kx, ky = ap(m, 24 * s, 178)

@@ -63,3 +63,12 @@ def format_clock(seconds: float) -> str:
     if hours:
         return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
     return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def format_local_datetime(ts: float, with_time: bool = True) -> str:
+    """A timestamp in the computer's local time: ``"Mon 5 Jan 2026, 09:00"``."""
+    from datetime import datetime
+
+    moment = datetime.fromtimestamp(ts)
+    text = f"{moment:%a} {moment.day} {moment:%b %Y}"
+    return f"{text}, {moment:%H:%M}" if with_time else text

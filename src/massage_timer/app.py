@@ -1,0 +1,121 @@
+"""Starting the desktop app: checks, QApplication, the main window."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import os
+import sys
+
+from . import APP_ID, APP_NAME, __version__
+from .core.paths import DataPaths, resolve_data_dir
+
+# Libraries Qt's xcb platform plugin loads, and the Debian/Ubuntu package of each.
+XCB_LIBRARIES = (
+    ("xcb-cursor", "libxcb-cursor0"),
+    ("xcb-icccm", "libxcb-icccm4"),
+    ("xcb-keysyms", "libxcb-keysyms1"),
+    ("xcb-image", "libxcb-image0"),
+    ("xcb-render-util", "libxcb-render-util0"),
+    ("xcb-xkb", "libxcb-xkb1"),
+    ("xkbcommon-x11", "libxkbcommon-x11-0"),
+    ("xcb-shape", "libxcb-shape0"),
+    ("xcb-randr", "libxcb-randr0"),
+)
+
+
+def missing_xcb_packages(find=ctypes.util.find_library) -> list[str]:  # noqa: ANN001
+    """Debian/Ubuntu packages that Qt's xcb plugin needs and this system lacks (Linux only)."""
+    return [package for lib, package in XCB_LIBRARIES if find(lib) is None]
+
+
+def platform_problem(env: dict[str, str] | None = None, find=ctypes.util.find_library) -> str | None:  # noqa: ANN001
+    """A message naming what to install, when Qt would abort for lack of an xcb library."""
+    env = dict(os.environ if env is None else env)
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None
+    if not platform and env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY"):
+        return None
+    if not platform and not env.get("DISPLAY"):
+        return (
+            f"{APP_NAME} needs a graphical desktop: no display was found (DISPLAY is not set). "
+            "Start it from your desktop session."
+        )
+    missing = missing_xcb_packages(find)
+    if not missing:
+        return None
+    return (
+        f"{APP_NAME} cannot open its window: system libraries that Qt needs are missing.\n"
+        f"On Debian/Ubuntu install them with:\n    sudo apt install {' '.join(missing)}"
+    )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the app. Returns the process exit code."""
+    paths = resolve_data_dir(args.data_dir)
+    problem = platform_problem()
+    if problem:
+        print(f"massage-timer: {problem}", file=sys.stderr)
+        return 3
+    try:
+        paths.ensure()
+    except OSError as exc:
+        print(f"massage-timer: the data folder {paths.root} cannot be created: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if args.self_test:
+        from .ui.selftest import run_self_test
+
+        return run_self_test(verbose=True)
+    return _run_gui(args, paths)
+
+
+def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .core.clock import ScaledClock, SystemClock
+    from .core.library import load_library
+    from .core.store import StoreError, open_store
+    from .ui.main_window import MainWindow
+    from .ui.session_controller import SessionController
+    from .ui.settings import Settings
+    from .ui.theme import apply_theme
+    from .ui.widgets import app_icon
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    settings = Settings(paths.root / "settings.ini")
+    apply_theme(app, settings.get("theme"), int(settings.get("text_scale")))
+
+    store = None
+    notice = ""
+    interrupted: list[str] = []
+    try:
+        store, report = open_store(paths.database)
+        notice = report.message
+        interrupted = report.interrupted
+    except StoreError as exc:
+        notice = f"{exc}\n\nSessions you run now will not be saved."
+    library = load_library(paths.protocols)
+    clock = ScaledClock(args.speed) if args.speed and args.speed != 1.0 else SystemClock()
+    controller = SessionController(clock)
+    window = MainWindow(paths, settings, store, library, controller=controller, store_notice=notice)
+    controller.setParent(window)
+    window.show()
+    if args.exit_after_startup:
+        window.first_painted.connect(app.quit)
+    else:
+        QTimer.singleShot(0, lambda: window.show_notices(interrupted))
+    code = app.exec()
+    if store is not None:
+        store.close()
+    return code

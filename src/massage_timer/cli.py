@@ -1,0 +1,201 @@
+"""The command line: ``massage-timer [--data-dir DIR] [COMMAND]``.
+
+Exit codes:
+    0  success
+    1  a checked file is invalid, or the session log cannot be used
+    2  wrong usage (unknown option, missing argument)
+    3  the window cannot open (a missing system library, no display)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import APP_NAME, __version__
+from .core.durations import format_duration
+from .core.library import load_library
+from .core.paths import ENV_VAR, resolve_data_dir
+from .core.protocols import ProtocolError, read_protocol
+from .core.resources import ResourceError, resources_dir
+from .core.store import CSV_COLUMNS, Filter, StoreError, csv_row, iso_utc, open_store
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_GUI = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="massage-timer",
+        description=f"{APP_NAME}: a guided, illustrated timer for massage routines against sciatica. "
+        "Without a command it opens the app.",
+        epilog="Exit codes: 0 ok, 1 invalid file or unusable log, 2 wrong usage, 3 the window cannot open.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"keep the session log and your protocols in DIR (default: the platform's user data "
+        f"folder, or ${ENV_VAR})",
+    )
+    gui = parser.add_argument_group("app options")
+    gui.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    gui.add_argument("--exit-after-startup", action="store_true", help=argparse.SUPPRESS)
+    gui.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("protocols", help="list the protocols: id, title, duration range, stages, file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    c = sub.add_parser("check", help="validate protocol files (exit 1 with FILE: where: what lines)")
+    c.add_argument("files", nargs="+", metavar="FILE")
+
+    h = sub.add_parser("history", help="print or export the session log")
+    fmt = h.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="CSV with the documented columns")
+    fmt.add_argument("--json", action="store_true", help="JSON, one object per session with its steps")
+    h.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    h.add_argument("--person", help="only sessions of this person")
+    h.add_argument("--protocol", metavar="ID", help="only sessions of this protocol")
+    return parser
+
+
+def _err(message: str) -> None:
+    print(f"massage-timer: {message}", file=sys.stderr)
+
+
+def cmd_protocols(args: argparse.Namespace) -> int:
+    paths = resolve_data_dir(args.data_dir)
+    library = load_library(paths.protocols if paths.protocols.is_dir() else None)
+    rows = []
+    for entry in library.entries:
+        if entry.overridden_by is not None:
+            continue
+        if entry.loaded is None:
+            rows.append({"id": entry.id, "error": str(entry.error), "file": str(entry.path)})
+            continue
+        proto = entry.loaded.protocol
+        lo, hi = proto.duration_range()
+        rows.append(
+            {
+                "id": proto.id,
+                "title": proto.title,
+                "min_seconds": lo,
+                "max_seconds": hi,
+                "untimed_steps": sum(1 for s in proto.steps if s.duration is None),
+                "stages": list(proto.stages),
+                "source": entry.source,
+                "overrides_builtin": entry.overrides,
+                "file": str(entry.path),
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        if "error" in row:
+            print(f"{row['id']:<18} BROKEN  {row['error']}")
+            continue
+        span = f"{format_duration(row['min_seconds'])}-{format_duration(row['max_seconds'])}"
+        if row["untimed_steps"]:
+            span += " + untimed"
+        mark = " (overrides built-in)" if row["overrides_builtin"] else ""
+        print(
+            f"{row['id']:<18} {row['title'][:38]:<38} {span:<22} {','.join(row['stages']):<16} "
+            f"{row['file']}{mark}"
+        )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    bad = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            read_protocol(path, (resources_dir(),), name=name)
+        except ProtocolError as exc:
+            bad += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"{name}: ok")
+    return EXIT_INVALID if bad else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    paths = resolve_data_dir(args.data_dir)
+    store = None
+    if not paths.database.exists():
+        _err(f"no session log yet in {paths.root}")
+    else:
+        store, report = open_store(paths.database)
+        if report.message:
+            _err(report.message)
+    flt = Filter(person=args.person, protocol_id=args.protocol)
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        if args.csv:
+            if store is None:
+                out.write(",".join(CSV_COLUMNS) + "\n")
+            else:
+                store.export_csv(out, flt)
+        elif args.json:
+            data = []
+            for s in store.sessions(flt, newest_first=False) if store else []:
+                item = dict(zip(CSV_COLUMNS, csv_row(s), strict=True))
+                item["steps"] = [
+                    {
+                        "title": r.title,
+                        "side": r.side,
+                        "planned_seconds": r.planned,
+                        "actual_seconds": round(r.active_seconds, 1),
+                        "paused_seconds": round(r.paused_seconds, 1),
+                        "overrun_seconds": round(r.overrun_seconds, 1),
+                        "extensions": r.extensions,
+                        "outcome": r.outcome,
+                    }
+                    for r in store.steps(s.id)
+                ]
+                data.append(item)
+            json.dump(data, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        else:
+            for s in store.sessions(flt) if store else []:
+                pain = ""
+                if s.pain_before is not None or s.pain_after is not None:
+                    pain = f"pain {s.pain_before if s.pain_before is not None else '-'}"
+                    pain += f"->{s.pain_after if s.pain_after is not None else '-'}"
+                print(
+                    f"{iso_utc(s.started_ts)}  {s.person[:16]:<16} {s.protocol_title[:30]:<30} "
+                    f"{format_duration(s.actual_seconds):>8} {s.status:<11} {pain}",
+                    file=out,
+                )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        if store is not None:
+            store.close()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "protocols":
+            return cmd_protocols(args)
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "history":
+            return cmd_history(args)
+    except (StoreError, ResourceError) as exc:
+        _err(str(exc))
+        return EXIT_INVALID
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        _err(f"{exc.strerror or exc}{where}")
+        return EXIT_INVALID
+    from .app import run_app
+
+    return run_app(args)

@@ -1,0 +1,371 @@
+"""The main window: a sidebar with Protocols, Session, History, Settings and Help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME
+from ..core.durations import format_local_datetime
+from ..core.library import Library, load_library
+from ..core.paths import DataPaths
+from ..core.plan import build_plan
+from ..core.protocols import LoadedProtocol
+from ..core.store import SessionInfo, Store
+from .cues import CuePlayer
+from .help_page import HelpPage
+from .protocols_page import ProtocolsPage
+from .session_controller import SessionController
+from .session_page import SessionPage
+from .settings import Settings
+from .settings_page import SettingsPage
+from .setup_dialog import SetupDialog
+from .theme import apply_theme
+from .widgets import app_icon, plain_label
+
+PAGES = (
+    ("protocols", "Protocols", "Ctrl+1"),
+    ("session", "Session", "Ctrl+2"),
+    ("history", "History", "Ctrl+3"),
+    ("settings", "Settings", "Ctrl+4"),
+    ("help", "Help", "F1"),
+)
+
+
+class _FirstPaint(QObject):
+    """Tells once that the window has painted."""
+
+    painted = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            QTimer.singleShot(0, self.painted.emit)
+        return False
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+
+    def __init__(
+        self,
+        paths: DataPaths,
+        settings: Settings,
+        store: Store | None,
+        library: Library,
+        controller: SessionController | None = None,
+        cues: CuePlayer | None = None,
+        store_notice: str = "",
+    ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.settings = settings
+        self.store = store
+        self.library = library
+        self.store_notice = store_notice
+        self.controller = controller or SessionController(parent=self)
+        self.cues = cues or CuePlayer(settings, self)
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(960, 640)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        side = QWidget()
+        side.setObjectName("Sidebar")
+        side_col = QVBoxLayout(side)
+        side_col.setContentsMargins(6, 14, 6, 10)
+        brand = plain_label(APP_NAME, "heading", wrap=False)
+        brand.setContentsMargins(12, 0, 12, 10)
+        side_col.addWidget(brand)
+        self.nav = QListWidget()
+        self.nav.setObjectName("SidebarList")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for key, label, shortcut in PAGES:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{label} ({shortcut})")
+            self.nav.addItem(item)
+        side_col.addWidget(self.nav, 1)
+        self.session_hint = plain_label("", "muted")
+        self.session_hint.setContentsMargins(12, 0, 12, 0)
+        side_col.addWidget(self.session_hint)
+        side.setFixedWidth(max(190, self.fontMetrics().horizontalAdvance(APP_NAME) * 2))
+        row.addWidget(side)
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._pages: dict[str, QWidget] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {
+            "protocols": self._make_protocols,
+            "session": self._make_session,
+            "history": self._make_history,
+            "settings": self._make_settings,
+            "help": self._make_help,
+        }
+        for key, _, _ in PAGES:
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            holder.setObjectName(f"holder-{key}")
+            self.stack.addWidget(holder)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        for i, (key, _label, shortcut) in enumerate(PAGES):
+            act = QAction(self)
+            keys = [QKeySequence(shortcut), QKeySequence(f"Ctrl+{i + 1}")]
+            act.setShortcuts(keys)
+            act.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            self.addAction(act)
+        reload_act = QAction(self)
+        reload_act.setShortcut(QKeySequence("F5"))
+        reload_act.triggered.connect(self.reload_protocols)
+        self.addAction(reload_act)
+        quit_act = QAction(self)
+        quit_act.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_act.triggered.connect(self.close)
+        self.addAction(quit_act)
+
+        self.settings.changed.connect(self._on_setting)
+        self.controller.changed.connect(self._update_session_hint)
+        geometry = settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 780)
+        self._first_paint = _FirstPaint()
+        self._first_paint.painted.connect(self.first_painted.emit)
+        side.installEventFilter(self._first_paint)
+        self.show_page("protocols")
+
+    # ----------------------------------------------------------- pages
+
+    def page(self, key: str) -> QWidget:
+        """The page widget, created on first use (History imports its charts only then)."""
+        if key not in self._pages:
+            widget = self._factories[key]()
+            index = [k for k, _, _ in PAGES].index(key)
+            holder = self.stack.widget(index)
+            holder.layout().addWidget(widget)
+            self._pages[key] = widget
+        return self._pages[key]
+
+    def show_page(self, key: str) -> None:
+        index = [k for k, _, _ in PAGES].index(key)
+        self.page(key)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+        self.stack.setCurrentIndex(index)
+        if key == "history":
+            refresh = getattr(self._pages[key], "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()][0]
+
+    def _on_nav(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.show_page(PAGES[row][0])
+
+    def _make_protocols(self) -> QWidget:
+        page = ProtocolsPage(self.library, self.settings.get("last_stage"), str(self.paths.protocols))
+        page.start_requested.connect(self.prepare_session)
+        page.reload_requested.connect(self.reload_protocols)
+        page.stage_changed.connect(lambda s: self.settings.set("last_stage", s))
+        return page
+
+    def _make_session(self) -> QWidget:
+        page = SessionPage(self.controller, self.settings, self.cues, self.store)
+        page.saved.connect(lambda _sid: self.show_page("history"))
+        page.closed.connect(lambda: self.show_page("protocols"))
+        page.focus_mode_changed.connect(self._on_focus_mode)
+        return page
+
+    def _make_history(self) -> QWidget:
+        if self.store is None:
+            holder = QWidget()
+            lay = QVBoxLayout(holder)
+            lay.addWidget(plain_label("History is not available: " + (self.store_notice or "no session log."), "danger"))
+            lay.addStretch(1)
+            return holder
+        from .history_page import HistoryPage
+
+        return HistoryPage(self.store, self.settings)
+
+    def _make_settings(self) -> QWidget:
+        page = SettingsPage(self.settings, self.paths)
+        sound_ok, sound_why, speech_ok, speech_why = self.cues.status()
+        page.set_cue_status(sound_ok, sound_why, speech_ok, speech_why)
+        page.set_voices(self.cues.voices(), self.settings.get("voice_name"))
+        page.test_sound_requested.connect(lambda: self.cues.play("step_end"))
+        page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound.", force=True))
+        return page
+
+    def _make_help(self) -> QWidget:
+        page = HelpPage()
+        if hasattr(page, "self_test_requested"):
+            page.self_test_requested.connect(self._run_self_test)
+        return page
+
+    # ----------------------------------------------------------- actions
+
+    def reload_protocols(self) -> None:
+        self.library = load_library(self.paths.protocols)
+        if "protocols" in self._pages:
+            page = self._pages["protocols"]
+            assert isinstance(page, ProtocolsPage)
+            page.set_library(self.library)
+
+    def prepare_session(self, loaded: LoadedProtocol) -> None:
+        if self.controller.active:
+            QMessageBox.information(
+                self, APP_NAME, "A session is running. Stop it or finish it before preparing another."
+            )
+            self.show_page("session")
+            return
+        persons = list(self.settings.get("persons"))
+        if self.store is not None:
+            for p in self.store.persons():
+                if p not in persons:
+                    persons.append(p)
+        dialog = SetupDialog(loaded, self.settings, persons, self)
+        if dialog.exec() != SetupDialog.DialogCode.Accepted:
+            return
+        dialog.remember()
+        self.start_from_setup(loaded, dialog.result_value())
+
+    def start_from_setup(self, loaded: LoadedProtocol, result) -> None:  # noqa: ANN001
+        plan = build_plan(loaded.protocol, result.variant, result.side, result.durations)
+        info = SessionInfo(
+            protocol_id=loaded.protocol.id,
+            protocol_title=loaded.protocol.title,
+            person=result.person,
+            steps_total=len(plan),
+            protocol_sha256=loaded.sha256,
+            variant=result.variant,
+            performed_by=result.performed_by,
+            side=result.side,
+            stage=result.stage,
+            pain_before=result.pain_before,
+        )
+        self.controller.begin(
+            loaded,
+            plan,
+            info,
+            self.store,
+            warn_seconds=int(self.settings.get("warn_seconds")),
+            auto_advance=bool(self.settings.get("auto_advance")),
+        )
+        self.show_page("session")
+
+    def _run_self_test(self) -> None:
+        from .selftest import run_self_test_dialog
+
+        run_self_test_dialog(self)
+
+    def _on_focus_mode(self, on: bool) -> None:
+        self.centralWidget().layout().itemAt(0).widget().setVisible(not on)
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def _on_setting(self, key: str) -> None:
+        if key in ("theme", "text_scale"):
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, self.settings.get("theme"), int(self.settings.get("text_scale")))
+                for page in self._pages.values():
+                    retheme = getattr(page, "retheme", None)
+                    if callable(retheme):
+                        retheme()
+
+    def _update_session_hint(self) -> None:
+        snap = self.controller.snapshot()
+        if snap is None or not self.controller.active:
+            self.session_hint.setText("")
+            return
+        self.session_hint.setText(f"Session running\nstep {snap.index + 1} of {snap.count}")
+
+    # ----------------------------------------------------------- start-up notices
+
+    def show_notices(self, interrupted: list[str]) -> None:
+        """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
+        if self.store_notice:
+            QMessageBox.warning(self, APP_NAME, self.store_notice)
+        if self.store is None:
+            return
+        for row in self.store.unreviewed_interrupted():
+            steps = self.store.steps(row.id)
+            done = sum(1 for s in steps if s.outcome == "completed")
+            box = QMessageBox(self)
+            box.setWindowTitle("A session was interrupted")
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(
+                f"{row.protocol_title} for {row.person}, started {format_local_datetime(row.started_ts)}, "
+                f"was interrupted (the app or the computer stopped). {done} of {row.steps_total} steps "
+                "were done. It is kept in your history as interrupted."
+            )
+            keep = box.addButton("Keep it", QMessageBox.ButtonRole.AcceptRole)
+            review = box.addButton("Review in History", QMessageBox.ButtonRole.ActionRole)
+            discard = box.addButton("Discard it…", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(keep)
+            box.exec()
+            clicked = box.clickedButton()
+            if clicked is discard:
+                sure = QMessageBox.question(
+                    self,
+                    "Discard the interrupted session?",
+                    "It will be deleted from your history. This cannot be undone.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                if sure == QMessageBox.StandardButton.Yes:
+                    self.store.delete_session(row.id)
+                    continue
+            self.store.update_session(row.id, reviewed=True)
+            if clicked is review:
+                self.show_page("history")
+                select = getattr(self._pages.get("history"), "select_session", None)
+                if callable(select):
+                    select(row.id)
+
+    # ----------------------------------------------------------- closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.controller.active:
+            answer = QMessageBox.question(
+                self,
+                "Quit during a session?",
+                "A session is running. Quit anyway? What was done so far is saved as stopped.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.controller.stop()
+        self.settings.set_geometry(self.saveGeometry())
+        event.accept()
+

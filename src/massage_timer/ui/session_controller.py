@@ -1,0 +1,224 @@
+"""The thin Qt adapter between the session engine and the screens.
+
+It owns the running :class:`SessionEngine` and its :class:`SessionRecorder`,
+turns engine events into Qt signals, and wakes the engine exactly when
+something visible is due (the next whole second, a cue, a step end) with a
+single-shot precise timer. The timer never measures time: it only asks the
+engine to look at its clock.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from ..core.clock import Clock, SystemClock
+from ..core.engine import (
+    Adjusted,
+    CueFired,
+    EngineError,
+    Event,
+    Paused,
+    Resumed,
+    SecondChanged,
+    SecondsLeft,
+    SessionEngine,
+    SessionFinished,
+    SessionStarted,
+    SessionStopped,
+    SleepDetected,
+    Snapshot,
+    State,
+    StepEnded,
+    StepStarted,
+    WaitingForConfirmation,
+)
+from ..core.plan import PlannedStep
+from ..core.protocols import LoadedProtocol
+from ..core.recorder import SessionRecorder
+from ..core.store import SessionInfo, Store
+
+IDLE_POLL_MS = 2000
+"""While paused, look at the clock now and then anyway, to notice a suspend."""
+
+
+class SessionController(QObject):
+    """Runs one session at a time for the UI.
+
+    Signals carry what the screens need; a screen then asks :meth:`snapshot`
+    for everything it draws.
+    """
+
+    session_started = Signal()
+    step_started = Signal(int)
+    second_changed = Signal()
+    cue_fired = Signal(str, object)  # text, Cue
+    seconds_left = Signal(int)
+    step_ended = Signal(object)  # StepRun
+    waiting = Signal(int)
+    paused = Signal()
+    resumed = Signal()
+    adjusted = Signal(int, int, bool)  # planned, delta, beyond the range
+    slept = Signal(float, int)  # seconds away, steps that ended meanwhile
+    finished = Signal(object)  # tuple[StepRun, ...]
+    stopped = Signal(object)
+    changed = Signal()
+    """Anything visible may have changed: redraw from snapshot()."""
+
+    def __init__(self, clock: Clock | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.clock: Clock = clock or SystemClock()
+        self.engine: SessionEngine | None = None
+        self.recorder: SessionRecorder | None = None
+        self.loaded: LoadedProtocol | None = None
+        self.info: SessionInfo | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_timer)
+
+    # ----------------------------------------------------------- lifecycle
+
+    def begin(
+        self,
+        loaded: LoadedProtocol,
+        plan: list[PlannedStep],
+        info: SessionInfo,
+        store: Store | None,
+        *,
+        warn_seconds: int = 10,
+        auto_advance: bool = True,
+    ) -> SessionEngine:
+        """Prepare a session (not started: the user presses Start or Space)."""
+        if self.active:
+            raise EngineError("a session is already running")
+        self.discard()
+        engine = SessionEngine(plan, self.clock, warn_seconds=warn_seconds, auto_advance=auto_advance)
+        self.engine = engine
+        self.loaded = loaded
+        self.info = info
+        self.recorder = SessionRecorder(store, engine, info) if store is not None else None
+        engine.subscribe(self._on_event)
+        self.changed.emit()
+        return engine
+
+    def discard(self) -> None:
+        """Forget a finished, stopped or never-started session."""
+        if self.engine is not None:
+            self.engine.unsubscribe(self._on_event)
+        self._timer.stop()
+        self.engine = None
+        self.recorder = None
+        self.loaded = None
+        self.info = None
+
+    @property
+    def active(self) -> bool:
+        """True while a started session is not finished or stopped."""
+        return self.engine is not None and self.engine.state in (
+            State.RUNNING,
+            State.PAUSED,
+            State.WAITING,
+        )
+
+    @property
+    def session_id(self) -> str | None:
+        return self.recorder.session_id if self.recorder else None
+
+    def snapshot(self) -> Snapshot | None:
+        return self.engine.snapshot() if self.engine is not None else None
+
+    # ----------------------------------------------------------- actions
+
+    def toggle(self) -> None:
+        if self.engine is not None and self.engine.state in (State.IDLE, State.RUNNING, State.PAUSED):
+            self.engine.toggle()
+            self._schedule()
+
+    def next(self) -> None:
+        if self.engine is not None and self.engine.state is State.IDLE:
+            self.engine.start()
+        elif self.active:
+            assert self.engine is not None
+            self.engine.next()
+        self._schedule()
+
+    def previous(self) -> None:
+        if self.active:
+            assert self.engine is not None
+            self.engine.previous()
+            self._schedule()
+
+    def adjust(self, delta: int, override: bool = False) -> int:
+        if self.engine is None:
+            return 0
+        applied = self.engine.adjust(delta, override=override)
+        self._schedule()
+        return applied
+
+    def can_adjust(self, delta: int) -> bool:
+        """Whether ``delta`` fits the current step's range (for the override prompt)."""
+        snap = self.snapshot()
+        if snap is None or snap.planned is None or not snap.planned.timed:
+            return False
+        if snap.state not in (State.RUNNING, State.PAUSED):
+            return False
+        run_planned = self.engine.runs[-1].planned if self.engine and self.engine.runs else None
+        target = (run_planned or snap.planned.planned or 0) + delta
+        return (snap.planned.min or 0) <= target <= (snap.planned.max or target)
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
+            self._schedule()
+
+    # ----------------------------------------------------------- timing
+
+    def _schedule(self) -> None:
+        engine = self.engine
+        if engine is None or engine.state in (State.FINISHED, State.STOPPED):
+            self._timer.stop()
+            return
+        wake = engine.next_wakeup()
+        if wake is None:
+            self._timer.start(IDLE_POLL_MS if engine.state is State.PAUSED else IDLE_POLL_MS)
+            return
+        # Wake just after the boundary so the new second is already due.
+        self._timer.start(max(1, math.ceil(wake * 1000) + 2))
+
+    def _on_timer(self) -> None:
+        if self.engine is not None:
+            self.engine.poll()
+        self._schedule()
+
+    # ----------------------------------------------------------- events
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, SessionStarted):
+            self.session_started.emit()
+        elif isinstance(event, StepStarted):
+            self.step_started.emit(event.index)
+        elif isinstance(event, SecondChanged):
+            self.second_changed.emit()
+        elif isinstance(event, CueFired):
+            self.cue_fired.emit(event.cue.text, event.cue)
+        elif isinstance(event, SecondsLeft):
+            self.seconds_left.emit(event.seconds)
+        elif isinstance(event, StepEnded):
+            self.step_ended.emit(event.run)
+        elif isinstance(event, WaitingForConfirmation):
+            self.waiting.emit(event.index)
+        elif isinstance(event, Paused):
+            self.paused.emit()
+        elif isinstance(event, Resumed):
+            self.resumed.emit()
+        elif isinstance(event, Adjusted):
+            self.adjusted.emit(event.planned, event.delta, event.overridden)
+        elif isinstance(event, SleepDetected):
+            self.slept.emit(event.seconds, event.steps_ended)
+        elif isinstance(event, SessionFinished):
+            self.finished.emit(event.runs)
+        elif isinstance(event, SessionStopped):
+            self.stopped.emit(event.runs)
+        self.changed.emit()

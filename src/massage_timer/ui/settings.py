@@ -1,0 +1,97 @@
+"""The user's preferences, stored as an INI file in the data folder (portable, testable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+WARN_CHOICES = (0, 3, 10)
+THEMES = ("system", "light", "dark")
+TEXT_SCALES = (100, 125, 150, 200)
+
+_DEFAULTS: dict[str, Any] = {
+    "sound_enabled": True,
+    "volume": 80,
+    "voice_enabled": True,
+    "voice_name": "",
+    "voice_rate": 0.0,
+    "warn_seconds": 10,
+    "auto_advance": True,
+    "theme": "system",
+    "text_scale": 100,
+    "last_person": "Me",
+    "last_side": "both",
+    "last_stage": "remission",
+    "last_variant": "",
+    "persons": ["Me"],
+    "performed_by": "",
+    "tray_notifications": True,
+}
+
+
+class Settings(QObject):
+    """Typed access to the preferences; ``changed(key)`` fires after each change."""
+
+    changed = Signal(str)
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def get(self, key: str) -> Any:
+        default = _DEFAULTS[key]
+        value = self._qs.value(key, default)
+        try:
+            if isinstance(default, bool):
+                if isinstance(value, str):
+                    return value.lower() in ("1", "true", "yes", "on")
+                return bool(value)
+            if isinstance(default, int):
+                return int(value)
+            if isinstance(default, float):
+                return float(value)
+            if isinstance(default, list):
+                if value is None:
+                    return []
+                if isinstance(value, str):
+                    return [value] if value else []
+                return [str(v) for v in value]
+            return str(value) if value is not None else default
+        except (TypeError, ValueError):
+            return default
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in _DEFAULTS:
+            raise KeyError(key)
+        if self.get(key) == value:
+            return
+        self._qs.setValue(key, value)
+        self._qs.sync()
+        self.changed.emit(key)
+
+    # convenience -------------------------------------------------------
+
+    def remember_person(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            return
+        persons = [p for p in self.get("persons") if p != name]
+        self.set("persons", [name, *persons][:50])
+        self.set("last_person", name)
+
+    def geometry(self) -> Any:
+        return self._qs.value("window/geometry")
+
+    def set_geometry(self, data: Any) -> None:
+        self._qs.setValue("window/geometry", data)
+        self._qs.sync()
+
+    def raw(self) -> QSettings:
+        return self._qs
+
+    @staticmethod
+    def defaults() -> dict[str, Any]:
+        return dict(_DEFAULTS)

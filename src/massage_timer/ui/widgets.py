@@ -1,0 +1,100 @@
+"""Small building blocks shared by the pages.
+
+Every label that shows text from a protocol file or the log is plain text:
+Qt must never interpret it as rich text (which could load files).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QWidget
+
+
+def plain_label(text: str = "", role: str | None = None, *, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
+    """A QLabel that always shows ``text`` literally."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(wrap)
+    if role:
+        set_role(label, role)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Style ``widget`` by the style sheet's ``role`` property (title, muted, big, primary...)."""
+    widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def button(text: str, role: str | None = None, tooltip: str = "", parent: QWidget | None = None) -> QPushButton:
+    btn = QPushButton(text, parent)
+    if role:
+        set_role(btn, role)
+    if tooltip:
+        btn.setToolTip(tooltip)
+    btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    return btn
+
+
+def card(parent: QWidget | None = None) -> QFrame:
+    frame = QFrame(parent)
+    frame.setObjectName("Card")
+    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+    return frame
+
+
+def render_svg(path: Path | str, size: QSize, device_ratio: float = 1.0) -> QPixmap:
+    """An SVG rendered crisply at ``size`` (keeping its aspect ratio, centred)."""
+    renderer = QSvgRenderer(str(path))
+    w = max(1, int(size.width() * device_ratio))
+    h = max(1, int(size.height() * device_ratio))
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    if renderer.isValid():
+        view = renderer.viewBoxF()
+        if view.isEmpty():
+            view = QRectF(0, 0, renderer.defaultSize().width(), renderer.defaultSize().height())
+        scale = min(w / view.width(), h / view.height()) if view.width() and view.height() else 1.0
+        tw, th = view.width() * scale, view.height() * scale
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter, QRectF((w - tw) / 2, (h - th) / 2, tw, th))
+        painter.end()
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(device_ratio)
+    return pixmap
+
+
+def load_image(path: Path | str | None, size: QSize, device_ratio: float = 1.0) -> QPixmap | None:
+    """An .svg or .png as a pixmap fitted into ``size``, or None if it cannot be read."""
+    if path is None:
+        return None
+    path = Path(path)
+    if path.suffix.lower() == ".svg":
+        pixmap = render_svg(path, size, device_ratio)
+        return None if pixmap.isNull() else pixmap
+    pixmap = QPixmap(str(path))
+    if pixmap.isNull():
+        return None
+    scaled = pixmap.scaled(
+        size * device_ratio, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+    scaled.setDevicePixelRatio(device_ratio)
+    return scaled
+
+
+def app_icon() -> QIcon:
+    from ..core.resources import ResourceError, resource_path
+
+    try:
+        return QIcon(str(resource_path("icons/massage-timer.svg")))
+    except ResourceError:
+        return QIcon()

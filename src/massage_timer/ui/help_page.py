@@ -15,7 +15,8 @@ import platform
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal, qVersion
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -241,27 +242,47 @@ def _scrolling(content: QWidget) -> QScrollArea:
 
 
 class _Illustration(QLabel):
-    """An SVG redrawn crisply whenever the label is resized."""
+    """An SVG redrawn crisply whenever the label is resized, kept at the top."""
 
     def __init__(self, path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._path = path
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        renderer = QSvgRenderer(str(path))
+        view = renderer.viewBoxF()
+        self._aspect = view.height() / view.width() if view.width() > 0 else 0.75
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumSize(200, 150)
 
     def sizeHint(self) -> QSize:  # noqa: D102
-        return QSize(400, 300)
+        return QSize(400, round(400 * self._aspect))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.setPixmap(render_svg(self._path, self.size(), self.devicePixelRatioF()))
+        width = self.width()
+        height = min(self.height(), round(width * self._aspect))
+        self.setPixmap(render_svg(self._path, QSize(width, height), self.devicePixelRatioF()))
+
+
+ALL_SHORTCUTS = SESSION_SHORTCUTS + GLOBAL_SHORTCUTS
+
+
+def _keys_text(shortcut: Shortcut) -> str:
+    return "  or  ".join(shortcut.keys)
 
 
 class _KeyTable(QTableWidget):
-    """A short table exactly as tall as its rows, so it never scrolls inside the page."""
+    """A short table exactly as tall as its rows, so it never scrolls inside the page.
+
+    The keys column is as wide as the longest keys of *all* shortcut tables, so
+    that the tables on the page line up.
+    """
 
     def refit(self) -> None:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        widest = max(QFontMetrics(bold).horizontalAdvance(_keys_text(s)) for s in ALL_SHORTCUTS)
+        self.horizontalHeader().setMinimumSectionSize(widest + 16)
         row_height = self.fontMetrics().height() + 14
         for row in range(self.rowCount()):
             self.setRowHeight(row, row_height)
@@ -383,7 +404,7 @@ class HelpPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for row, shortcut in enumerate(shortcuts):
-            keys = QTableWidgetItem("  or  ".join(shortcut.keys) + "    ")
+            keys = QTableWidgetItem(_keys_text(shortcut))
             font = keys.font()
             font.setBold(True)
             keys.setFont(font)

@@ -310,11 +310,14 @@ class SessionEngine:
         self.slept_total += seconds
         if self._cur is not None:
             self._cur.run.slept += seconds
-        before = len(self.runs)
+        before = self._ended_count()
         self._advance_due(now)
-        ended = len(self.runs) - before
+        ended = self._ended_count() - before
         index = self.index if self.state not in (State.IDLE,) else None
         self._emit(SleepDetected(seconds, index, self.state, ended))
+
+    def _ended_count(self) -> int:
+        return sum(1 for run in self.runs if run.outcome is not Outcome.RUNNING)
 
     # ------------------------------------------------------------ queries
 
@@ -351,16 +354,17 @@ class SessionEngine:
                 shown = math.ceil(remaining - 1e-9)
                 if self.state is State.WAITING and cur.waiting_since is not None:
                     overrun = max(0.0, now - cur.waiting_since)
-                    shown = int(overrun)
+                    shown = int(overrun + 1e-9)
             else:
                 elapsed = max(0.0, at - cur.started)
-                shown = int(elapsed)
+                shown = int(elapsed + 1e-9)
         elif planned is not None and planned.planned is not None:
             remaining = float(planned.planned)
             shown = planned.planned
         session_remaining = remaining or 0.0
         untimed_left = 0
-        start = self.index + (1 if cur is not None else 0)
+        # The current step is counted above; a finished or stopped session has nothing left.
+        start = self.index + 1 if planned is not None else len(self.plan)
         if cur is None and planned is not None and planned.planned is None:
             untimed_left += 1
         for i in range(start, len(self.plan)):
@@ -393,16 +397,16 @@ class SessionEngine:
             return None
         now = self._now()
         cur = self._cur
-        if self.state is State.WAITING:
-            since = now - (cur.waiting_since or now)
-            return max(0.0, 1.0 - (since % 1.0))
-        if cur.deadline is None:
-            elapsed = now - cur.started
-            return max(0.0, 1.0 - (elapsed % 1.0))
+        if self.state is State.WAITING or cur.deadline is None:
+            # Counting up (overrun or stopwatch): the next whole second, rounded like `shown`.
+            since = now - (cur.waiting_since if self.state is State.WAITING else cur.started)
+            since = max(0.0, since)
+            return max(0.0, math.floor(since + 1e-9) + 1 - since)
         remaining = cur.deadline - now
         if remaining <= 0:
             return 0.0
-        candidates = [remaining - (math.ceil(remaining) - 1)]
+        # The same rounding as the shown second, so a wake-up always finds a new second.
+        candidates = [remaining - (math.ceil(remaining - 1e-9) - 1)]
         total = float(cur.run.planned or 0)
         elapsed = total - remaining
         for j, cue in enumerate(self.plan[self.index].step.cues):
@@ -619,7 +623,11 @@ class SessionEngine:
             cur.paused_at = None
         if cur.waiting_since is not None:
             run.overrun = max(0.0, at - cur.waiting_since)
-        run.active = max(0.0, end - cur.started)  # resume() moves `started` past each pause
+        if cur.deadline is not None and end >= cur.deadline:
+            # The planned time ran in full; count it exactly, plus any overrun.
+            run.active = float(run.planned or 0) + (end - cur.deadline)
+        else:
+            run.active = max(0.0, end - cur.started)  # resume() moves `started` past each pause
         run.ended_wall = self._wall_at(at, now)
         run.outcome = outcome
         self._cur = None

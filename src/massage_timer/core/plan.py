@@ -98,10 +98,10 @@ def build_plan(
         raise PlanError(f"{protocol.id} has no step {sorted(unknown)[0]!r}")
 
     def planned_for(step: Step) -> int | None:
+        if step.id in durations:
+            return check_planned(step, int(durations[step.id]))  # refuses untimed steps too
         if step.duration is None:
             return None
-        if step.id in durations:
-            return check_planned(step, int(durations[step.id]))
         return int(step.duration.default)
 
     plan: list[PlannedStep] = []

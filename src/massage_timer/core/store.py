@@ -229,6 +229,22 @@ class Filter:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
+@dataclass(frozen=True)
+class Summary:
+    """Totals of a set of sessions; averages are None without ratings."""
+
+    sessions: int
+    first_ts: float | None
+    last_ts: float | None
+    pain_before_avg: float | None
+    pain_after_avg: float | None
+    pain_change_avg: float | None
+    """Mean of (after - before) over sessions rated both times."""
+    pain_pairs: int
+    active_seconds: float
+    persons: list[str]
+
+
 _SESSION_SELECT = """
 SELECT s.id, s.protocol_id, s.protocol_title, s.protocol_sha256, s.variant, s.person,
        s.performed_by, s.side, s.stage, s.started_ts, s.utc_offset_min, s.ended_ts, s.status,
@@ -512,6 +528,66 @@ class Store:
         )
         return [(r[0], r[1], int(r[2])) for r in self.conn.execute(sql, args)]
 
+    # ----------------------------------------------------------- reads for large logs
+
+    def session_keys(self, flt: Filter | None = None) -> list[int]:
+        """Row keys of the filtered sessions, newest first.
+
+        Cheaper than :meth:`session_ids` on large logs (the ``started_ts`` index
+        covers the order); pair with :meth:`sessions_by_keys` in lazy models.
+        """
+        where, args = (flt or Filter()).where()
+        sql = "SELECT s.rowid FROM sessions s" + where + " ORDER BY s.started_ts DESC, s.rowid DESC"
+        return [r[0] for r in self.conn.execute(sql, args)]
+
+    def sessions_by_keys(self, keys: Sequence[int]) -> list[SessionRow | None]:
+        """The sessions with these row keys, aligned with ``keys`` (None where deleted)."""
+        found: dict[int, SessionRow] = {}
+        keys = list(keys)
+        sql = _SESSION_SELECT.replace("SELECT s.id,", "SELECT s.rowid, s.id,", 1)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(sql + f" WHERE s.rowid IN ({marks})", chunk):
+                found[row[0]] = _session_row(row[1:])
+        return [found.get(k) for k in keys]
+
+    def summary(self, flt: Filter | None = None) -> Summary:
+        """Totals of the filtered sessions (for reports), aggregated in SQL."""
+        where, args = (flt or Filter()).where()
+        row = self.conn.execute(
+            "SELECT COUNT(*), MIN(s.started_ts), MAX(s.started_ts), AVG(s.pain_before),"
+            " AVG(s.pain_after), AVG(s.pain_after - s.pain_before), COUNT(s.pain_after - s.pain_before),"
+            " COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r WHERE r.session_id IN"
+            " (SELECT s.id FROM sessions s" + where + ")), 0)"
+            " FROM sessions s" + where,
+            [*args, *args],
+        ).fetchone()
+        persons = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT s.person FROM sessions s" + where + " GROUP BY s.person ORDER BY COUNT(*) DESC, s.person",
+                args,
+            )
+        ]
+        return Summary(
+            sessions=int(row[0]),
+            first_ts=row[1],
+            last_ts=row[2],
+            pain_before_avg=row[3],
+            pain_after_avg=row[4],
+            pain_change_avg=row[5],
+            pain_pairs=int(row[6]),
+            active_seconds=float(row[7]),
+            persons=persons,
+        )
+
+    def reader(self) -> Store:
+        """A read-only Store on a new connection, for queries on another thread."""
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout=5000")
+        return Store(conn, self.path)
+
     # ----------------------------------------------------------- export
 
     def export_csv(self, out: io.TextIOBase | io.StringIO, flt: Filter | None = None) -> int:
@@ -538,9 +614,9 @@ def csv_row(s: SessionRow) -> list[object]:
         s.id,
         iso_utc(s.started_ts),
         iso_utc(s.ended_ts),
-        s.person,
-        s.protocol_id,
-        s.protocol_title,
+        _csv_safe(s.person),
+        _csv_safe(s.protocol_id),
+        _csv_safe(s.protocol_title),
         s.status,
         s.planned_seconds,
         round(s.actual_seconds),
@@ -551,14 +627,14 @@ def csv_row(s: SessionRow) -> list[object]:
         "" if s.pain_before is None else s.pain_before,
         "" if s.pain_after is None else s.pain_after,
         _csv_safe(s.notes),
-        s.variant or "",
-        s.performed_by,
+        _csv_safe(s.variant or ""),
+        _csv_safe(s.performed_by),
         s.utc_offset_min,
     ]
 
 
 def _csv_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in free text (a note starting with '=' stays text)."""
+    """Neutralise spreadsheet formulas in free text (a name or note starting with '=' stays text)."""
     if text and text[0] in "=+-@\t\r":
         return "'" + text
     return text
@@ -594,11 +670,32 @@ def _looks_like_sqlite(path: Path) -> str | None:
 
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-    configure(conn)
+    try:
+        configure(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+def _open_checked(path: Path) -> sqlite3.Connection:
+    """Connect, check the file, then configure it.
+
+    The checks only read, so a file that is moved aside or refused (a newer
+    version's log) keeps its bytes: switching to WAL would rewrite its header.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    try:
+        _check(conn)
+        _refuse_newer(conn, path)
+        configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise StoreTooNew(
@@ -606,6 +703,11 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             f"(schema {version}; this version knows {SCHEMA_VERSION}). It was left untouched; "
             "please update Massage Timer."
         )
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    _refuse_newer(conn, path)
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     for target in range(version + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -641,8 +743,7 @@ def open_store(path: Path) -> tuple[Store, OpenReport]:
     else:
         report.created = True
     try:
-        conn = _connect(path)
-        _check(conn)
+        conn = _open_checked(path)
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise StoreError(
@@ -650,10 +751,6 @@ def open_store(path: Path) -> tuple[Store, OpenReport]:
             ) from None
         if "readonly" in str(exc) or "unable to open" in str(exc):
             raise StoreError(f"The session log {path} cannot be opened: {exc}") from None
-        try:
-            conn.close()
-        except Exception:  # noqa: BLE001 - the connection may be half-open
-            pass
         report.moved_aside = _move_aside(path, str(exc))
         report.reason = f"it is damaged: {exc}"
         conn = _connect(path)

@@ -143,7 +143,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         elif args.json:
             data = []
             for s in store.sessions(flt, newest_first=False) if store else []:
-                item = dict(zip(CSV_COLUMNS, csv_row(s), strict=True))
+                item = dict(zip(CSV_COLUMNS, csv_row(s, spreadsheet_safe=False), strict=True))
                 item["steps"] = [
                     {
                         "title": r.title,

@@ -609,14 +609,20 @@ class Store:
             dest.close()
 
 
-def csv_row(s: SessionRow) -> list[object]:
+def csv_row(s: SessionRow, *, spreadsheet_safe: bool = True) -> list[object]:
+    """One session as export values, in :data:`CSV_COLUMNS` order.
+
+    ``spreadsheet_safe`` prefixes free text that a spreadsheet would run as a
+    formula; turn it off for formats that are not opened in spreadsheets (JSON).
+    """
+    text = _spreadsheet_text if spreadsheet_safe else str
     return [
         s.id,
         iso_utc(s.started_ts),
         iso_utc(s.ended_ts),
-        _csv_safe(s.person),
-        _csv_safe(s.protocol_id),
-        _csv_safe(s.protocol_title),
+        text(s.person),
+        text(s.protocol_id),
+        text(s.protocol_title),
         s.status,
         s.planned_seconds,
         round(s.actual_seconds),
@@ -626,14 +632,14 @@ def csv_row(s: SessionRow) -> list[object]:
         s.stage or "",
         "" if s.pain_before is None else s.pain_before,
         "" if s.pain_after is None else s.pain_after,
-        _csv_safe(s.notes),
-        _csv_safe(s.variant or ""),
-        _csv_safe(s.performed_by),
+        text(s.notes),
+        text(s.variant or ""),
+        text(s.performed_by),
         s.utc_offset_min,
     ]
 
 
-def _csv_safe(text: str) -> str:
+def _spreadsheet_text(text: str) -> str:
     """Neutralise spreadsheet formulas in free text (a name or note starting with '=' stays text)."""
     if text and text[0] in "=+-@\t\r":
         return "'" + text

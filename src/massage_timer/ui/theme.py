@@ -54,9 +54,10 @@ def _palette(dark: bool) -> QPalette:
             QPalette.ColorRole.ToolTipText: "#e8eaeb",
             QPalette.ColorRole.PlaceholderText: "#8b9398",
             QPalette.ColorRole.Link: "#6cc3cb",
-            QPalette.ColorRole.Mid: "#3a4247",
-            QPalette.ColorRole.Light: "#3a4247",
-            QPalette.ColorRole.Dark: "#111315",
+            QPalette.ColorRole.Mid: "#5a646b",
+            QPalette.ColorRole.Light: "#4a545a",
+            QPalette.ColorRole.Dark: "#7d878d",
+            QPalette.ColorRole.Shadow: "#000000",
         }
         disabled = "#6b7378"
     else:
@@ -89,6 +90,15 @@ def _palette(dark: bool) -> QPalette:
 _BASE_POINT_SIZE: float | None = None
 
 
+def _check_mark_url() -> str:
+    from ..core.resources import ResourceError, resource_path
+
+    try:
+        return resource_path("icons/check.svg").as_posix()
+    except ResourceError:
+        return ""
+
+
 def style_sheet(dark: bool, pt: float = 10.0) -> str:
     """The app style sheet; font sizes are computed from the base point size ``pt``."""
 
@@ -100,6 +110,9 @@ def style_sheet(dark: bool, pt: float = 10.0) -> str:
     muted = "#9aa3a8" if dark else "#5d676c"
     side = "#191c1f" if dark else "#e9ece8"
     danger = "#e0675a" if dark else "#b3362b"
+    button = "#323a3f" if dark else "#f9faf8"
+    check = _check_mark_url()
+    border_strong = "#56616a" if dark else "#b4bcb8"
     ok = "#5fbf8a" if dark else "#2f7d4f"
     return f"""
     QWidget#Sidebar {{ background: {side}; }}
@@ -115,11 +128,23 @@ def style_sheet(dark: bool, pt: float = 10.0) -> str:
     QLabel[role="ok"] {{ color: {ok}; font-weight: 600; }}
     QLabel[role="badge"] {{ border: 1px solid {border}; border-radius: 8px; padding: 1px 8px; }}
     QLabel[role="warnbadge"] {{ border: 1px solid {danger}; color: {danger}; border-radius: 8px; padding: 1px 8px; }}
-    QPushButton {{ padding: 0.35em 1em; border-radius: 6px; }}
+    QPushButton {{ padding: 0.35em 1em; border-radius: 6px; background: {button}; border: 1px solid {border_strong}; }}
+    QPushButton:hover {{ border-color: {TEAL}; }}
+    QPushButton:pressed {{ background: {border}; }}
+    QPushButton:focus {{ border: 2px solid {TEAL}; }}
+    QPushButton:disabled {{ color: {muted}; background: {side}; }}
+    QPushButton[role="primary"]:hover {{ background: #23707a; }}
     QPushButton[role="big"] {{ font-size: {em(1.35)}; padding: 0.6em 1.3em; min-height: 2.2em; border-radius: 10px; }}
     QPushButton[role="primary"] {{ background: {TEAL}; color: white; border: none; font-weight: 600; }}
     QPushButton[role="primary"]:disabled {{ background: {border}; color: {muted}; }}
     QPushButton[role="danger"] {{ color: {danger}; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: {em(1.25)}; height: {em(1.25)}; border: 2px solid {border_strong}; background: {card}; }}
+    QCheckBox::indicator {{ border-radius: 4px; }}
+    QRadioButton::indicator {{ border-radius: {em(0.75)}; }}
+    QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {TEAL}; }}
+    QCheckBox::indicator:checked {{ background: {TEAL}; border-color: {TEAL}; image: url({check}); }}
+    QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 white, stop:0.35 white, stop:0.45 {TEAL}, stop:1 {TEAL}); border-color: {TEAL}; }}
+    QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ background: {side}; }}
     QTextBrowser, QPlainTextEdit {{ border: 1px solid {border}; border-radius: 6px; }}
     """
 

@@ -1,0 +1,160 @@
+"""Render every main screen with sample data, light and dark, as PNG files.
+
+Usage::
+
+    python -m massage_timer.ui.screenshots OUTDIR [--size 1280x800] [--theme light|dark|both]
+
+It uses a temporary data folder, the offscreen platform (unless a display is
+set and ``--onscreen`` is given), a fake clock and the mock speech engine, so
+it can run anywhere and always gives the same pictures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    return int(w), int(h)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m massage_timer.ui.screenshots")
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--size", default="1280x800", type=_parse_size)
+    parser.add_argument("--theme", default="both", choices=("light", "dark", "both"))
+    parser.add_argument("--onscreen", action="store_true", help="use the real display instead of offscreen")
+    args = parser.parse_args(argv)
+    if not args.onscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="massage-timer-shots-") as tmp:
+        return _render(args.outdir, args.size, args.theme, Path(tmp))
+
+
+def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QRadioButton, QTabWidget
+
+    from ..core.clock import FakeClock
+    from ..core.library import load_library
+    from ..core.paths import DataPaths
+    from ..core.plan import build_plan
+    from ..core.store import open_store
+    from .cues import CuePlayer
+    from .main_window import MainWindow
+    from .sample_data import fill_sample_history
+    from .session_controller import SessionController
+    from .settings import Settings
+    from .setup_dialog import SetupDialog, SetupResult
+    from .theme import apply_theme
+
+    app = QApplication.instance() or QApplication(["massage-timer-screenshots"])
+    assert isinstance(app, QApplication)
+    paths = DataPaths(tmp / "data").ensure()
+    store, _ = open_store(paths.database)
+    fill_sample_history(store, n=60, seed=3)
+    library = load_library(paths.protocols)
+    themes = ["light", "dark"] if theme_choice == "both" else [theme_choice]
+    written: list[Path] = []
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def save(widget, name: str, theme: str) -> None:  # noqa: ANN001
+        settle()
+        path = outdir / f"{name}-{theme}.png"
+        widget.grab().save(str(path))
+        written.append(path)
+
+    for theme in themes:
+        settings = Settings(paths.root / f"settings-{theme}.ini")
+        settings.set("theme", theme)
+        settings.set("last_stage", "remission")
+        apply_theme(app, theme, 100)
+        clock = FakeClock()
+        controller = SessionController(clock)
+        cues = CuePlayer(settings, speech_engine="mock")
+        window = MainWindow(paths, settings, store, library, controller=controller, cues=cues)
+        window.resize(*size)
+        window.show()
+        settle()
+
+        # Protocols, with static cupping selected.
+        window.show_page("protocols")
+        page = window.page("protocols")
+        page.select("cupping-static")  # type: ignore[attr-defined]
+        save(window, "protocols", theme)
+
+        # The setup sheet, answered.
+        loaded = library.get("cupping-static")
+        assert loaded is not None
+        dialog = SetupDialog(loaded, settings, ["Me", "Anna", "Grandpa Joe"], window)
+        for item in loaded.protocol.contraindications:
+            radio = dialog.findChild(QRadioButton, f"contra-{item.id}-no")
+            if radio is not None:
+                radio.setChecked(True)
+        dialog.person.setCurrentText("Anna")
+        dialog.resize(760, min(size[1] - 40, 760))
+        dialog.show()
+        save(dialog, "setup", theme)
+        dialog.done(QDialog.DialogCode.Rejected)
+
+        # A running static-cupping session, seven and a half minutes into the jars.
+        result = SetupResult("Anna", "", None, "remission", None, {"cover-and-wait": 900}, 6)
+        window.start_from_setup(loaded, result)
+        controller.toggle()
+        plan = build_plan(loaded.protocol, None, None, {"cover-and-wait": 900})
+        wait_index = next(i for i, p in enumerate(plan) if p.step.id == "cover-and-wait")
+        for _ in range(wait_index):
+            controller.next()
+        clock.advance(7 * 60 + 25)
+        controller._on_timer()
+        save(window, "session", theme)
+
+        # The same step after its time is up: it rings and waits for the jars to come off.
+        clock.advance(8 * 60)
+        controller._on_timer()
+        save(window, "session-waiting", theme)
+
+        # Stop and show the finish panel.
+        controller.stop()
+        save(window, "finish", theme)
+        window.page("session").closed.emit()  # type: ignore[attr-defined]
+        controller.discard()
+
+        # History: table, then charts.
+        window.show_page("history")
+        history = window.page("history")
+        save(window, "history", theme)
+        tabs = [t for t in history.findChildren(QTabWidget) if t.count() >= 2]
+        outer = next((t for t in tabs if any("chart" in t.tabText(i).lower() for i in range(t.count()))), None)
+        if outer is not None:
+            for i in range(outer.count()):
+                if "chart" in outer.tabText(i).lower():
+                    outer.setCurrentIndex(i)
+            save(window, "history-charts", theme)
+
+        window.show_page("settings")
+        save(window, "settings", theme)
+        window.show_page("help")
+        save(window, "help", theme)
+        window.close()
+        window.deleteLater()
+        settle()
+
+    store.close()
+    QTimer.singleShot(0, app.quit)
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         page.set_cue_status(sound_ok, sound_why, speech_ok, speech_why)
         page.set_voices(self.cues.voices(), self.settings.get("voice_name"))
         page.test_sound_requested.connect(lambda: self.cues.play("step_end"))
-        page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound.", force=True))
+        page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound."))
         return page
 
     def _make_help(self) -> QWidget:
@@ -284,11 +284,8 @@ class MainWindow(QMainWindow):
         run_self_test_dialog(self)
 
     def _on_focus_mode(self, on: bool) -> None:
+        """Focus mode: the session page goes full screen; the sidebar steps aside."""
         self.centralWidget().layout().itemAt(0).widget().setVisible(not on)
-        if on:
-            self.showFullScreen()
-        else:
-            self.showNormal()
 
     def _on_setting(self, key: str) -> None:
         if key in ("theme", "text_scale"):
@@ -366,6 +363,10 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.controller.stop()
+        session = self._pages.get("session")
+        release = getattr(session, "release", None)
+        if callable(release):
+            release()
         self.settings.set_geometry(self.saveGeometry())
         event.accept()
 

@@ -84,7 +84,7 @@ class ProtocolCard(QFrame):
             summary = summary[:167].rsplit(" ", 1)[0] + "…"
         layout.addWidget(plain_label(summary, "muted"))
         lo, hi = proto.duration_range()
-        layout.addWidget(plain_label(f"⏱ {range_text(lo, hi, proto.has_untimed())}"))
+        layout.addWidget(plain_label(f"Takes {range_text(lo, hi, proto.has_untimed())}"))
         if proto.equipment:
             equip = ", ".join(e.rstrip(".") for e in proto.equipment[:4])
             if len(proto.equipment) > 4:

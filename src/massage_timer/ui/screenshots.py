@@ -38,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -> int:
+    import time
+
     from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QDialog, QRadioButton, QTabWidget
 
     from ..core.clock import FakeClock
@@ -63,12 +66,12 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
     themes = ["light", "dark"] if theme_choice == "both" else [theme_choice]
     written: list[Path] = []
 
-    def settle() -> None:
-        for _ in range(5):
-            app.processEvents()
+    def settle(ms: int = 60) -> None:
+        # Let animations (the step-end flash fades in ~400 ms) and layouts finish.
+        QTest.qWait(ms)
 
     def save(widget, name: str, theme: str) -> None:  # noqa: ANN001
-        settle()
+        settle(600)
         path = outdir / f"{name}-{theme}.png"
         widget.grab().save(str(path))
         written.append(path)
@@ -78,7 +81,7 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
         settings.set("theme", theme)
         settings.set("last_stage", "remission")
         apply_theme(app, theme, 100)
-        clock = FakeClock()
+        clock = FakeClock(start_wall=time.time() - 3600)
         controller = SessionController(clock)
         cues = CuePlayer(settings, speech_engine="mock")
         window = MainWindow(paths, settings, store, library, controller=controller, cues=cues)

@@ -295,6 +295,7 @@ class SetupDialog(QDialog):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self._spins.clear()
+        self._any_suggested = False
         row = 0
         for step in self.protocol.steps_for(self.variant):
             name = plain_label(step.title + (" (each side)" if step.per_side else ""))
@@ -312,9 +313,15 @@ class SetupDialog(QDialog):
                 lo, hi = format_duration(int(step.duration.min)), format_duration(int(step.duration.max))
                 hint = f"{lo} – {hi}"
                 if step.duration.suggested:
-                    hint += " · suggested (the article gives no duration)"
+                    hint += " (suggested)"
+                    self._any_suggested = True
                 self._durations_layout.addWidget(plain_label(hint, "muted"), row, 2)
             row += 1
+        if self._any_suggested:
+            self._durations_layout.addWidget(
+                plain_label("Suggested: the article gives no duration for this step; the range is the app's.", "muted"),
+                row, 0, 1, 3,
+            )
         self._durations_layout.setColumnStretch(0, 1)
         self._side_box_widget.setVisible(self.protocol.has_sides(self.variant))
 

@@ -105,6 +105,9 @@ def style_sheet(dark: bool, pt: float = 10.0) -> str:
     def em(factor: float) -> str:
         return f"{pt * factor:.1f}pt"
 
+    def px(factor: float) -> str:
+        return f"{round(pt * 96 / 72 * factor)}px"
+
     card = "#262b2f" if dark else "#ffffff"
     border = "#394046" if dark else "#d5dad7"
     muted = "#9aa3a8" if dark else "#5d676c"
@@ -138,9 +141,9 @@ def style_sheet(dark: bool, pt: float = 10.0) -> str:
     QPushButton[role="primary"] {{ background: {TEAL}; color: white; border: none; font-weight: 600; }}
     QPushButton[role="primary"]:disabled {{ background: {border}; color: {muted}; }}
     QPushButton[role="danger"] {{ color: {danger}; }}
-    QCheckBox::indicator, QRadioButton::indicator {{ width: {em(1.25)}; height: {em(1.25)}; border: 2px solid {border_strong}; background: {card}; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: {px(1.3)}; height: {px(1.3)}; border: 2px solid {border_strong}; background: {card}; }}
     QCheckBox::indicator {{ border-radius: 4px; }}
-    QRadioButton::indicator {{ border-radius: {em(0.75)}; }}
+    QRadioButton::indicator {{ border-radius: {px(0.65)}; }}
     QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {TEAL}; }}
     QCheckBox::indicator:checked {{ background: {TEAL}; border-color: {TEAL}; image: url({check}); }}
     QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 white, stop:0.35 white, stop:0.45 {TEAL}, stop:1 {TEAL}); border-color: {TEAL}; }}

@@ -72,8 +72,35 @@ def run_app(args: argparse.Namespace) -> int:
     return _run_gui(args, paths)
 
 
+# Start-up chatter of Qt Multimedia's FFmpeg backend about video acceleration libraries
+# (VA-API, PipeWire) that an audio-only app never uses. Real errors still show.
+QUIET_LOGGING_RULES = "\n".join(
+    [
+        "qt.multimedia.symbolsresolver.warning=false",
+        "qt.multimedia.ffmpeg.info=false",
+        "qt.multimedia.ffmpeg.debug=false",
+    ]
+)
+
+
+# Messages Qt prints without a category that only say "no sound server here"; the app
+# already reports sound availability in Settings, so they are kept out of the terminal.
+KNOWN_SOUND_NOTICES = ("PulseAudioService: pa_context_connect() failed",)
+
+
+def _install_message_filter() -> None:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:  # noqa: ANN001
+        if message in KNOWN_SOUND_NOTICES:
+            return
+        print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QLoggingCategory, QTimer
     from PySide6.QtWidgets import QApplication
 
     from .core.clock import ScaledClock, SystemClock
@@ -85,6 +112,8 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     from .ui.theme import apply_theme
     from .ui.widgets import app_icon
 
+    QLoggingCategory.setFilterRules(QUIET_LOGGING_RULES)
+    _install_message_filter()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

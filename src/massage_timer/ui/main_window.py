@@ -132,8 +132,8 @@ class MainWindow(QMainWindow):
 
         for i, (key, _label, shortcut) in enumerate(PAGES):
             act = QAction(self)
-            keys = [QKeySequence(shortcut), QKeySequence(f"Ctrl+{i + 1}")]
-            act.setShortcuts(keys)
+            names = dict.fromkeys([shortcut, f"Ctrl+{i + 1}"])
+            act.setShortcuts([QKeySequence(name) for name in names])
             act.triggered.connect(lambda _=False, k=key: self.show_page(k))
             self.addAction(act)
         reload_act = QAction(self)

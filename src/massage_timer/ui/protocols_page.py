@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..core.durations import format_duration
 from ..core.library import Entry, Library
 from ..core.protocols import LoadedProtocol, Step
-from .widgets import button, load_image, plain_label, set_role
+from .widgets import button, load_image, plain_label, reflow, set_role
 
 THUMB = QSize(144, 108)
 
@@ -79,7 +79,7 @@ class ProtocolCard(QFrame):
             )
         badges.addStretch(1)
         layout.addLayout(badges)
-        summary = proto.summary.strip().replace("\n", " ")
+        summary = reflow(proto.summary).replace("\n", " ")
         if len(summary) > 170:
             summary = summary[:167].rsplit(" ", 1)[0] + "…"
         layout.addWidget(plain_label(summary, "muted"))
@@ -118,7 +118,7 @@ class StepRow(QFrame):
         if step.variants:
             extras.append("only for: " + ", ".join(step.variants))
         text.addWidget(plain_label(" · ".join(extras), "muted"))
-        text.addWidget(plain_label(step.instructions.strip()))
+        text.addWidget(plain_label(reflow(step.instructions)))
         text.addStretch(1)
         row.addLayout(text, 1)
 
@@ -164,7 +164,7 @@ class DetailPane(QScrollArea):
         start.clicked.connect(lambda: self.start_requested.emit(loaded))
         head.addWidget(start, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(head)
-        lay.addWidget(plain_label(proto.summary.strip()))
+        lay.addWidget(plain_label(reflow(proto.summary)))
         if proto.source:
             lay.addWidget(plain_label(f"Source: {proto.source}", "muted"))
         stages = " and ".join("the acute stage" if s == "acute" else "remission" for s in proto.stages)

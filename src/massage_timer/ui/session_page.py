@@ -70,7 +70,7 @@ from .keep_awake import KeepAwake
 from .session_controller import SessionController
 from .settings import Settings
 from .theme import ACCENT, TEAL, current_is_dark
-from .widgets import load_image, plain_label
+from .widgets import load_image, plain_label, reflow
 
 EXTRA_KEYS: dict[str, tuple[str, ...]] = {
     # Keys that some keyboards and pedals send for the same actions.
@@ -124,30 +124,6 @@ def length_words(seconds: float) -> str:
     if hours:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{minutes} min"
-
-
-def reflow(text: str) -> str:
-    """Protocol text as it should wrap on screen.
-
-    Protocol files break long lines by hand. A line that does not end a
-    sentence continues on the next one; a line ending with ``.``, ``:``, ``!``
-    or ``?``, a blank line and a list item (``-``, ``*``, ``1.``) start anew.
-    """
-    out: list[str] = []
-    for raw in text.strip().splitlines():
-        line = raw.strip()
-        if not line:
-            if out and out[-1] != "":
-                out.append("")
-            continue
-        starts_item = line[:1] in "-*•" or (
-            line[:1].isdigit() and line.split(" ", 1)[0].rstrip(".)").isdigit()
-        )
-        if out and out[-1] and not starts_item and out[-1][-1:] not in ".:!?":
-            out[-1] += " " + line
-        else:
-            out.append(line)
-    return "\n".join(out)
 
 
 def plural(n: int, word: str) -> str:

@@ -26,6 +26,30 @@ def plain_label(text: str = "", role: str | None = None, *, wrap: bool = True, p
     return label
 
 
+def reflow(text: str) -> str:
+    """Protocol text as it should wrap on screen.
+
+    Protocol files break long lines by hand. A line that does not end a
+    sentence continues on the next one; a line ending with ``.``, ``:``, ``!``
+    or ``?``, a blank line and a list item (``-``, ``*``, ``1.``) start anew.
+    """
+    out: list[str] = []
+    for raw in text.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        starts_item = line[:1] in "-*•" or (
+            line[:1].isdigit() and line.split(" ", 1)[0].rstrip(".)").isdigit()
+        )
+        if out and out[-1] and not starts_item and out[-1][-1:] not in ".:!?":
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def set_role(widget: QWidget, role: str) -> None:
     """Style ``widget`` by the style sheet's ``role`` property (title, muted, big, primary...)."""
     widget.setProperty("role", role)

@@ -1,0 +1,126 @@
+"""The main window: pages, keyboard navigation, the whole path from a protocol to the log."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
+
+from massage_timer.core.engine import State
+from massage_timer.core.store import SessionInfo, open_store
+from massage_timer.ui.setup_dialog import SetupDialog
+
+
+def test_pages_open_by_keyboard(qtbot, main_window) -> None:  # noqa: ANN001
+    assert main_window.current_page() == "protocols"
+    for keys, page in (("Ctrl+2", "session"), ("Ctrl+3", "history"), ("Ctrl+4", "settings"), ("Ctrl+1", "protocols")):
+        key, mod = keys.split("+")[1], Qt.KeyboardModifier.ControlModifier
+        qtbot.keyClick(main_window, key, mod)
+        assert main_window.current_page() == page
+    qtbot.keyClick(main_window, Qt.Key.Key_F1)
+    assert main_window.current_page() == "help"
+
+
+def test_history_is_built_only_when_opened() -> None:
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM']='offscreen';"
+        "import massage_timer.ui.main_window;"
+        "print('pyqtgraph' in sys.modules, 'numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_prepare_then_run_a_session_into_the_log(qtbot, main_window, monkeypatch, store) -> None:  # noqa: ANN001
+    def answer_and_accept(dialog: SetupDialog) -> int:
+        for item in dialog.protocol.contraindications:
+            dialog.findChild(QRadioButton, f"contra-{item.id}-no").setChecked(True)
+        for b in dialog.stage_group.buttons():
+            if b.property("value") == "acute":
+                b.setChecked(True)
+        dialog.person.setCurrentText("Anna")
+        assert dialog.start_button.isEnabled()
+        dialog.accept()
+        return SetupDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SetupDialog, "exec", answer_and_accept)
+    loaded = main_window.library.get("honey")
+    main_window.prepare_session(loaded)
+    assert main_window.current_page() == "session"
+    controller = main_window.controller
+    assert controller.engine is not None and controller.engine.state is State.IDLE
+    qtbot.keyClick(main_window, Qt.Key.Key_Space)
+    assert controller.engine.state is State.RUNNING
+    clock = main_window.fake_clock
+    for _ in range(20):
+        snap = controller.snapshot()
+        if controller.engine.state is State.FINISHED:
+            break
+        if snap.planned is not None and snap.planned.timed and snap.state is State.RUNNING:
+            clock.advance(snap.remaining + 0.01)
+            controller._on_timer()
+        else:
+            clock.advance(30)
+            qtbot.keyClick(main_window, Qt.Key.Key_Right)
+    assert controller.engine.state is State.FINISHED
+    sessions = store.sessions()
+    assert len(sessions) == 1
+    row = sessions[0]
+    assert (row.person, row.protocol_id, row.stage, row.status) == ("Anna", "honey", "acute", "completed")
+    assert row.steps_done == row.steps_total == len(loaded.protocol.steps)
+    assert main_window.settings.get("last_person") == "Anna"
+
+
+def test_interrupted_session_is_shown_and_can_be_kept(qtbot, main_window, monkeypatch, data_dir) -> None:  # noqa: ANN001
+    # A session left running by a crash: written by another connection, then reopened.
+    other, _ = open_store(data_dir.database)
+    sid = other.begin_session(SessionInfo("honey", "Honey massage", "Joe", 6), 1_767_603_600.0)
+    other.close()
+    reopened, report = open_store(data_dir.database)
+    assert report.interrupted == [sid]
+    main_window.store = reopened
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        keep = next(b for b in box.buttons() if b.text() == "Keep it")
+        keep.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    main_window.show_notices(report.interrupted)
+    assert shown and "Honey massage for Joe" in shown[0] and "interrupted" in shown[0]
+    row = reopened.session(sid)
+    assert row is not None and row.status == "interrupted" and row.reviewed
+    shown.clear()
+    main_window.show_notices([])
+    assert shown == []  # reviewed: not asked again
+    reopened.close()
+
+
+def test_quitting_during_a_session_asks_and_saves_as_stopped(qtbot, main_window, monkeypatch, store) -> None:  # noqa: ANN001
+    from massage_timer.ui.setup_dialog import SetupResult
+
+    loaded = main_window.library.get("classic-relaxing")
+    main_window.start_from_setup(loaded, SetupResult("Me", "", None, "acute", "back", {}, None))
+    main_window.controller.toggle()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    main_window.close()
+    assert main_window.isVisible()
+    assert main_window.controller.active
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    main_window.close()
+    assert not main_window.isVisible()
+    assert store.sessions()[0].status == "stopped"
+
+
+def test_theme_setting_is_applied_at_once(qtbot, main_window) -> None:  # noqa: ANN001
+    app = QApplication.instance()
+    main_window.settings.set("theme", "dark")
+    assert app.property("massage_timer_dark") is True
+    dark_window = app.palette().color(app.palette().ColorRole.Window).lightness()
+    main_window.settings.set("theme", "light")
+    assert app.property("massage_timer_dark") is False
+    assert app.palette().color(app.palette().ColorRole.Window).lightness() > dark_window

@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         self.addAction(quit_act)
 
         self.settings.changed.connect(self._on_setting)
+        hints = QApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_system_scheme)
         self.controller.changed.connect(self._update_session_hint)
         geometry = settings.geometry()
         if geometry is not None:
@@ -296,6 +299,10 @@ class MainWindow(QMainWindow):
                     retheme = getattr(page, "retheme", None)
                     if callable(retheme):
                         retheme()
+
+    def _on_system_scheme(self, *_: object) -> None:
+        if self.settings.get("theme") == "system":
+            self._on_setting("theme")
 
     def _update_session_hint(self) -> None:
         snap = self.controller.snapshot()

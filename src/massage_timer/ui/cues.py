@@ -8,10 +8,18 @@ silent. :meth:`CuePlayer.status` says why, in words for the Settings page.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from ..core.resources import ResourceError, resource_path
@@ -51,6 +59,65 @@ def _speech_hint() -> str:
     return "check the system's spoken content settings"
 
 
+def _speechd_socket() -> Path | None:
+    """Where speech-dispatcher listens (as libspeechd finds it); None if not a local socket."""
+    address = os.environ.get("SPEECHD_ADDRESS", "")
+    if address.startswith("unix_socket:"):
+        return Path(address.split(":", 1)[1])
+    if address:
+        return None
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime) if runtime else Path.home() / ".cache"
+    return base / "speech-dispatcher" / "speechd.sock"
+
+
+def _speechd_answers(path: Path, timeout: float) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            sock.connect(str(path))
+            sock.sendall(b'SET self CLIENT_NAME "massage-timer:probe:main"\r\n')
+            ok = sock.recv(256).startswith(b"208")
+            sock.sendall(b"QUIT\r\n")
+            return ok
+    except OSError:
+        return False
+
+
+def speechd_problem(timeout: float = 3.0) -> str:
+    """Why speech-dispatcher cannot be used now ("" when it answers), without Qt.
+
+    Qt's speechd engine connects in its constructor, holding Python's lock,
+    and waits forever for a daemon that accepts but does not answer; this
+    check uses plain sockets (which let other threads run), starting the
+    daemon the way libspeechd would when it is not running.
+    """
+    path = _speechd_socket()
+    if path is None:
+        return ""  # a TCP address: leave it to the engine
+    if not path.exists():
+        program = shutil.which("speech-dispatcher")
+        if program is None:
+            return "speech-dispatcher is not installed"
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [program, "--spawn", "--communication-method", "unix_socket",
+                 "--socket-path", str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=10,
+                check=False,
+            )
+    deadline = time.monotonic() + timeout
+    while True:
+        if path.exists() and _speechd_answers(path, max(0.1, deadline - time.monotonic())):
+            return ""
+        if time.monotonic() >= deadline:
+            return "the speech service (speech-dispatcher) does not answer"
+        time.sleep(0.1)
+
+
 class CuePlayer(QObject):
     """Plays the cue sounds, speaks announcements and shows notifications.
 
@@ -59,10 +126,25 @@ class CuePlayer(QObject):
             voice_rate and tray_notifications (changes apply at once).
         speech_engine: a QTextToSpeech engine name ("mock" in tests); None
             picks the platform default.
+        background: check on a worker thread that speech-dispatcher answers
+            before connecting to it. Connecting can take seconds (it is spawned
+            on demand) or never return (a stuck daemon); the window must not
+            wait for it.
+            Until it is ready, announcements are skipped and :attr:`speech_changed`
+            tells when :meth:`status` and :meth:`voices` have news.
     """
 
+    speech_changed = Signal()
+    """The speech engine became ready (or failed) after a background start."""
+    _speechd_checked = Signal(str, str)  # engine, problem
+
     def __init__(
-        self, settings: Settings, parent: QObject | None = None, *, speech_engine: str | None = None
+        self,
+        settings: Settings,
+        parent: QObject | None = None,
+        *,
+        speech_engine: str | None = None,
+        background: bool = False,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -85,7 +167,8 @@ class CuePlayer(QObject):
         self._pending_speech.timeout.connect(self._say_pending)
         self._pending_text = ""
         self._setup_sound()
-        self._setup_speech(speech_engine)
+        self._speechd_checked.connect(self._on_speechd_checked)
+        self._setup_speech(speech_engine, background)
         settings.changed.connect(self._on_setting)
 
     # ------------------------------------------------------------------ sound
@@ -168,7 +251,7 @@ class CuePlayer(QObject):
 
     # ----------------------------------------------------------------- speech
 
-    def _setup_speech(self, engine: str | None) -> None:
+    def _setup_speech(self, engine: str | None, background: bool = False) -> None:
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError as exc:
@@ -191,16 +274,42 @@ class CuePlayer(QObject):
                 f"the speech engine {engine!r} is not installed ({_speech_hint()})"
             )
             return
-        tts = QTextToSpeech(engine, self)
+        if background and engine == "speechd":
+            self._speech_reason = "the speech engine is starting"
+            threading.Thread(
+                target=self._check_speechd, args=(engine,), name="speechd-check", daemon=True
+            ).start()
+            return
+        self._adopt_speech(QTextToSpeech(engine, self))
+
+    def _check_speechd(self, engine: str) -> None:
+        problem = speechd_problem()
+        with contextlib.suppress(RuntimeError):  # the player was deleted meanwhile
+            self._speechd_checked.emit(engine, problem)
+
+    def _on_speechd_checked(self, engine: str, problem: str) -> None:
+        if problem:
+            self._speech_reason = f"{problem} ({_speech_hint()})"
+            self.speech_changed.emit()
+            return
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        self._adopt_speech(QTextToSpeech(engine, self))
+
+    def _adopt_speech(self, tts: Any) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
         if tts.state() == QTextToSpeech.State.Error:
             detail = tts.errorString() or "it reported an error"
             self._speech_reason = f"the speech engine could not start: {detail} ({_speech_hint()})"
             tts.deleteLater()
+            self.speech_changed.emit()
             return
         self._tts = tts
         tts.errorOccurred.connect(self._on_speech_error)
         self._speech_ok = True
         self._apply_voice()
+        self.speech_changed.emit()
 
     def _on_speech_error(self, *_args: object) -> None:
         if self._tts is not None:

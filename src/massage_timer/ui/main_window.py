@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.store_notice = store_notice
         self.controller = controller or SessionController(parent=self)
-        self.cues = cues or CuePlayer(settings, self)
+        self.cues = cues or CuePlayer(settings, self, background=True)
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
         self.setMinimumSize(960, 640)
@@ -217,9 +217,13 @@ class MainWindow(QMainWindow):
 
     def _make_settings(self) -> QWidget:
         page = SettingsPage(self.settings, self.paths)
-        sound_ok, sound_why, speech_ok, speech_why = self.cues.status()
-        page.set_cue_status(sound_ok, sound_why, speech_ok, speech_why)
-        page.set_voices(self.cues.voices(), self.settings.get("voice_name"))
+
+        def show_cue_status() -> None:
+            page.set_cue_status(*self.cues.status())
+            page.set_voices(self.cues.voices(), self.settings.get("voice_name"))
+
+        show_cue_status()
+        self.cues.speech_changed.connect(show_cue_status)  # speech starts in the background
         page.test_sound_requested.connect(lambda: self.cues.play("step_end"))
         page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound."))
         return page

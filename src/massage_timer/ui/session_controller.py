@@ -98,8 +98,9 @@ class SessionController(QObject):
         self.engine = engine
         self.loaded = loaded
         self.info = info
-        self.recorder = SessionRecorder(store, engine, info) if store is not None else None
+        # The screen hears first: a cue is due at its deadline, the log write may wait a moment.
         engine.subscribe(self._on_event)
+        self.recorder = SessionRecorder(store, engine, info) if store is not None else None
         self.changed.emit()
         return engine
 

@@ -27,25 +27,6 @@ from massage_timer.core.store import Store, open_store  # noqa: E402
 
 XDG_VARS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
 
-_app: object | None = None
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Make the one Qt application of the run a QApplication (widgets need one).
-
-    A module may bring its own ``qapp`` fixture that creates a plain
-    QGuiApplication; were it the first to run, every widget test after it
-    would fail. Qt is imported only when a test asks for ``qapp``.
-    """
-    global _app
-    if "qapp" not in getattr(item, "fixturenames", ()):
-        return
-    from PySide6.QtWidgets import QApplication
-
-    if QApplication.instance() is None:
-        _app = QApplication(["massage-timer-tests"])
-
-
 @pytest.fixture(autouse=True)
 def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder and XDG folders, never the user's."""

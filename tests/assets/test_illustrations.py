@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QByteArray, QRectF  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
+from PySide6.QtGui import QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,11 +58,6 @@ EXPECTED = [
 ]
 
 SVG_FILES = sorted(ILLUSTRATIONS.glob("*.svg"))
-
-
-@pytest.fixture(scope="module")
-def qapp():
-    return QGuiApplication.instance() or QGuiApplication([])
 
 
 def render(data: bytes, width: int, height: int) -> QImage:
@@ -164,3 +159,25 @@ def test_icon_containers():
     icns = (ICONS / "massage-timer.icns").read_bytes()
     assert icns[:4] == b"icns"
     assert int.from_bytes(icns[4:8], "big") == len(icns)
+
+
+def test_every_image_a_builtin_protocol_references_exists_and_is_drawn():
+    """No built-in step or cue points at a missing picture, and every picture is used."""
+    from massage_timer.core.library import load_library
+    from massage_timer.core.protocols import SIDES
+
+    library = load_library(None)
+    assert not library.broken, [str(e.error) for e in library.broken]
+    used: set[str] = set()
+    for loaded in library.protocols:
+        for step in loaded.protocol.steps:
+            refs = [step.image] + [cue.image for cue in step.cues]
+            for ref in filter(None, refs):
+                for side in SIDES if "{side}" in ref else ("left",):
+                    one = ref.replace("{side}", side)
+                    path = loaded.resolve_image(one)
+                    assert path is not None and path.is_file(), f"{loaded.protocol.id}: {one}"
+                    used.add(path.name)
+    drawn = {p.name for p in SVG_FILES}
+    # The body maps and the nerve map are for the detail pane and Help, not for steps.
+    assert drawn - used <= {"acupressure-map-left.svg", "acupressure-map-right.svg", "sciatic-nerve-map.svg"}

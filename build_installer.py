@@ -58,6 +58,8 @@ INNO_APP_ID = "{{" + str(uuid.uuid5(uuid.NAMESPACE_DNS, "massage-timer.desktop-a
 """A stable AppId, so that a newer setup upgrades an older installation."""
 
 SMOKE_TIMEOUT = 120
+NO_SPEECH_DISPATCHER = "inet_socket:127.0.0.1:9"
+"""A speech-dispatcher address where nothing answers (the discard port)."""
 STARTUP_RUNS = 5
 
 # ----------------------------------------------------------------------------- what goes in
@@ -691,11 +693,10 @@ def stderr_problems(stderr: str) -> list[str]:
 def clean_env(home: Path) -> dict[str, str]:
     """An environment for the frozen app: offscreen, its own home, no Python or Qt overrides.
 
-    Speech: ``SPEECHD_ADDRESS`` names a socket that does not exist, so libspeechd
-    reports "no speech engine" at once instead of starting a speech-dispatcher
-    daemon in the temporary home (which would outlive the test and, when it hangs,
-    stall start-up). The speech plugin and its library are still loaded, which is
-    what the smoke test is after.
+    Speech: ``SPEECHD_ADDRESS`` names a TCP port where nothing listens, so the speech
+    engine reports "not available" at once instead of starting a speech-dispatcher
+    daemon in the temporary home (which would outlive the test). The speech plugin
+    and its library are still loaded, which is what the smoke test is after.
     """
     env = {
         k: v
@@ -711,7 +712,7 @@ def clean_env(home: Path) -> dict[str, str]:
         XDG_DATA_HOME=str(home / ".local" / "share"),
         XDG_CACHE_HOME=str(home / ".cache"),
         XDG_RUNTIME_DIR=str(home / "runtime"),
-        SPEECHD_ADDRESS=f"unix_socket:{home / 'no-speech-dispatcher.sock'}",
+        SPEECHD_ADDRESS=NO_SPEECH_DISPATCHER,
     )
     (home / "runtime").mkdir(mode=0o700, parents=True, exist_ok=True)
     return env

@@ -137,7 +137,7 @@ def _clean_env(home: Path) -> dict[str, str]:
         "QT_QPA_PLATFORM": "offscreen",
         "XDG_RUNTIME_DIR": str(runtime),
         # No speech-dispatcher daemon started in the temporary home (it would outlive the test).
-        "SPEECHD_ADDRESS": f"unix_socket:{home / 'no-speechd.sock'}",
+        "SPEECHD_ADDRESS": "inet_socket:127.0.0.1:9",
     }
     assert not any(Path(sys.prefix).as_posix() in p for p in env["PATH"].split(os.pathsep))
     return env

@@ -13,9 +13,9 @@ from massage_timer.ui import selftest
 
 
 @pytest.fixture(autouse=True)
-def _no_speech_daemon(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _no_speech_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
     """Child processes must not start a speech-dispatcher daemon that outlives the test."""
-    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{tmp_path / 'no-speechd.sock'}")
+    monkeypatch.setenv("SPEECHD_ADDRESS", "inet_socket:127.0.0.1:9")  # nothing listens there
 
 
 def _temp_folders() -> set[str]:

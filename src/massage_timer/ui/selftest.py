@@ -63,6 +63,8 @@ CLOCK_FACTOR = 600.0
 SESSION_TIMEOUT_S = 20.0
 """Real seconds the accelerated session may take before the test gives up."""
 CHARTS_TIMEOUT_S = 15.0
+SPEECH_WAIT_S = 10.0
+"""Real seconds to wait for the speech engine's background start before reporting it."""
 PREFERRED_PROTOCOL = "honey"
 """A short built-in routine with both untimed and timed steps."""
 DIALOG_TIMEOUT_MS = 180_000
@@ -326,7 +328,14 @@ def _check_history(report: _Report, window) -> None:  # noqa: ANN001
         report.ok("history charts", f"{len(charts.pages)} charts drawn")
 
 
-def _report_cues(report: _Report, cues) -> None:  # noqa: ANN001
+def _report_cues(report: _Report, cues, speech_news: list[bool]) -> None:  # noqa: ANN001
+    """Say whether sound and speech work here (never a failure).
+
+    Speech-dispatcher is checked on a worker thread, as in the app; give it a few
+    more seconds if it has not answered by the end of the session.
+    """
+    if "starting" in cues.status()[3]:
+        _wait_until(lambda: bool(speech_news), SPEECH_WAIT_S)
     sound_ok, sound_why, speech_ok, speech_why = cues.status()
     report.info("sound", ("available: " if sound_ok else "not available: ") + sound_why)
     report.info("speech", ("available: " if speech_ok else "not available: ") + speech_why)
@@ -410,7 +419,9 @@ def _session_checks(
             settings.set(key, False)
         with report.check("main window"):
             controller = SessionController(ScaledClock(CLOCK_FACTOR))
-            cues = CuePlayer(settings, speech_engine=speech_engine)
+            cues = CuePlayer(settings, speech_engine=speech_engine, background=True)
+            speech_news: list[bool] = []
+            cues.speech_changed.connect(lambda: speech_news.append(True))
             window = MainWindow(paths, settings, store, library, controller=controller, cues=cues)
             controller.setParent(window)
             cues.setParent(window)
@@ -421,10 +432,10 @@ def _session_checks(
             if inked_pixels(window.grab().toImage()) < 100:
                 raise CheckFailed("the main window renders blank")
             report.ok("main window")
-        _report_cues(report, cues)
         steps, pain_after = _run_session(report, window, loaded)
         _check_readback(report, store, steps, pain_after)
         _check_history(report, window)
+        _report_cues(report, cues, speech_news)
     finally:
         if window is not None:
             if window.controller.active:

@@ -6,9 +6,13 @@ import argparse
 import ctypes.util
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from . import APP_ID, APP_NAME, __version__
 from .core.paths import DataPaths, resolve_data_dir
+
+if TYPE_CHECKING:
+    from .core.store import Store
 
 # Libraries Qt's xcb platform plugin loads, and the Debian/Ubuntu package of each.
 XCB_LIBRARIES = (
@@ -99,13 +103,26 @@ def _install_message_filter() -> None:
     qInstallMessageHandler(handler)
 
 
+def open_log(paths: DataPaths, keep: int = 10) -> tuple[Store | None, str, list[str]]:
+    """Open the session log for the app: (store or None, what to tell the user, interrupted ids).
+
+    The app always runs: with the log, with a read-only log, or without one.
+    """
+    from .core.store import StoreError, open_store
+
+    try:
+        store, report = open_store(paths.database, backups=paths.backups, daily_backup=True, keep=keep)
+    except StoreError as exc:
+        return None, f"{exc}\n\nSessions you run now will not be saved.", []
+    return store, report.message, report.interrupted
+
+
 def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     from PySide6.QtCore import QLoggingCategory, QTimer
     from PySide6.QtWidgets import QApplication
 
     from .core.clock import ScaledClock, SystemClock
     from .core.library import load_library
-    from .core.store import StoreError, open_store
     from .ui.main_window import MainWindow
     from .ui.session_controller import SessionController
     from .ui.settings import Settings
@@ -125,15 +142,7 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     settings = Settings(paths.root / "settings.ini")
     apply_theme(app, settings.get("theme"), int(settings.get("text_scale")))
 
-    store = None
-    notice = ""
-    interrupted: list[str] = []
-    try:
-        store, report = open_store(paths.database)
-        notice = report.message
-        interrupted = report.interrupted
-    except StoreError as exc:
-        notice = f"{exc}\n\nSessions you run now will not be saved."
+    store, notice, interrupted = open_log(paths, int(settings.get("backups_keep")))
     library = load_library(paths.protocols)
     clock = ScaledClock(args.speed) if args.speed and args.speed != 1.0 else SystemClock()
     controller = SessionController(clock)

@@ -129,7 +129,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not paths.database.exists():
         _err(f"no session log yet in {paths.root}")
     else:
-        store, report = open_store(paths.database)
+        # Read-only: the app may be running a session on this log right now.
+        store, report = open_store(paths.database, read_only=True)
         if report.message:
             _err(report.message)
     flt = Filter(person=args.person, protocol_id=args.protocol)

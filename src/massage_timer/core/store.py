@@ -12,17 +12,32 @@ Durability:
 * A database that cannot be read is never silently replaced: it is moved
   aside with a timestamp, the user is told, and a fresh one is created. A
   database written by a newer version of the app is refused, not touched.
+* A log that can be read but not written (a read-only folder or file, another
+  program holding a write lock) is opened read-only: history stays visible,
+  and every write raises :class:`StoreReadOnly`, which the screens report.
+  A write that fails later (a full disk) raises :class:`StoreWriteError`;
+  what was committed before stays committed.
+
+Why WAL with ``synchronous=FULL``: in WAL mode a commit appends to the
+``-wal`` file and, with FULL, SQLite calls fsync on it before the commit
+returns, so a commit that returned survives a power cut. (NORMAL would only
+sync at checkpoints: a power cut could roll back the last commits, which for
+this log means the last steps of a session.) Readers never block the writer
+and a crash mid-write leaves the main file untouched, so there is no torn
+page to repair. Every connection the app opens, the read-only ones and the
+ones that write backups included, goes through :func:`configure`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -116,6 +131,20 @@ class StoreTooNew(StoreError):
     """The database was written by a newer version of the app."""
 
 
+class StoreReadOnly(StoreError):
+    """A write was asked of a log that is open read-only."""
+
+
+class StoreWriteError(StoreError):
+    """A write failed (disk full, I/O error, lock); nothing of it was committed."""
+
+
+OPEN_BUSY_SECONDS = 2.0
+"""How long opening waits for another program's lock before going read-only."""
+BUSY_SECONDS = 5.0
+"""How long a write waits for a lock during normal use."""
+
+
 @dataclass
 class OpenReport:
     """What happened while opening the log, for the user to be told."""
@@ -124,15 +153,30 @@ class OpenReport:
     reason: str = ""
     interrupted: list[str] = field(default_factory=list)
     created: bool = False
+    read_only: str = ""
+    """Why the log was opened read-only ("" when it is writable)."""
+    backup: Path | None = None
+    """A backup made while opening (before a migration, or the daily one)."""
+    backup_error: str = ""
 
     @property
     def message(self) -> str:
-        if self.moved_aside is None:
-            return ""
-        return (
-            f"The session log could not be read ({self.reason}). It was kept as "
-            f"{self.moved_aside.name} in {self.moved_aside.parent} and a new, empty log was started."
-        )
+        parts = []
+        if self.moved_aside is not None:
+            parts.append(
+                f"The session log could not be read ({self.reason}). It was kept as "
+                f"{self.moved_aside.name} in {self.moved_aside.parent} and a new, empty log was started."
+            )
+        if self.read_only:
+            parts.append(
+                f"The session log {self.path_text} is open read-only: {self.read_only}. "
+                "Your history can be viewed, but sessions you run now will not be saved."
+            )
+        if self.backup_error:
+            parts.append(self.backup_error)
+        return "\n\n".join(parts)
+
+    path_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -279,33 +323,71 @@ def _timestamp_suffix() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
 
 
-def configure(conn: sqlite3.Connection) -> None:
-    """The pragmas every connection gets (durability, integrity)."""
-    conn.execute("PRAGMA journal_mode=WAL")
+def configure(conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+    """The pragmas every connection gets (durability, integrity).
+
+    A read-only connection cannot switch the journal mode; it reads the mode
+    the file was written with (WAL for every log this app wrote).
+    """
+    if not read_only:
+        conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=5000")
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+
+
+def _write_failure(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "full" in text:
+        what = "the disk is full"
+    elif "locked" in text or "busy" in text:
+        what = "another program holds a lock on it"
+    elif "readonly" in text or "read-only" in text:
+        what = "it cannot be written (read-only)"
+    else:
+        what = text
+    return (
+        f"The session log {path} could not be written: {what}. "
+        "What was saved before is kept; the session goes on but this part is not saved."
+    )
 
 
 class Store:
-    """The session log. Create with :func:`open_store`."""
+    """The session log. Create with :func:`open_store`.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    ``read_only`` stores refuse writes with :class:`StoreReadOnly`.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only
 
     # ----------------------------------------------------------- plumbing
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One short transaction, committed (or rolled back) at once."""
+        """One short transaction, committed (or rolled back) at once.
+
+        Raises:
+            StoreReadOnly: the log is open read-only.
+            StoreWriteError: SQLite could not write (disk full, I/O error, lock).
+        """
+        if self.read_only:
+            raise StoreReadOnly(
+                f"The session log {self.path} is open read-only; this change was not saved."
+            )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             yield self.conn
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                # SQLite rolls back by itself when it cannot
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreWriteError(_write_failure(self.path, exc)) from exc
             raise
 
     def close(self) -> None:
@@ -585,8 +667,8 @@ class Store:
     def reader(self) -> Store:
         """A read-only Store on a new connection, for queries on another thread."""
         conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=5000")
-        return Store(conn, self.path)
+        configure(conn, read_only=True)
+        return Store(conn, self.path, read_only=True)
 
     # ----------------------------------------------------------- export
 
@@ -601,9 +683,14 @@ class Store:
         return n
 
     def backup_to(self, target: Path) -> None:
-        """A consistent copy of the live database (SQLite backup API, never a file copy)."""
-        dest = sqlite3.connect(target)
+        """A consistent copy of the live database (SQLite backup API, never a file copy).
+
+        The copy is created user-only (0600 on POSIX) before SQLite writes to it.
+        """
+        _create_private(target)
+        dest = sqlite3.connect(target, isolation_level=None)
         try:
+            configure(dest)
             self.conn.backup(dest)
         finally:
             dest.close()
@@ -674,8 +761,21 @@ def _looks_like_sqlite(path: Path) -> str | None:
     return None
 
 
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only (before SQLite opens it)."""
+    if path.exists():
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
     try:
         configure(conn)
     except BaseException:
@@ -684,21 +784,50 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _open_checked(path: Path) -> sqlite3.Connection:
+def _open_checked(path: Path, busy_seconds: float) -> sqlite3.Connection:
     """Connect, check the file, then configure it.
 
     The checks only read, so a file that is moved aside or refused (a newer
     version's log) keeps its bytes: switching to WAL would rewrite its header.
     """
-    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=busy_seconds)
     try:
+        conn.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         _check(conn)
         _refuse_newer(conn, path)
         configure(conn)
+        conn.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _open_read_only(path: Path, busy_seconds: float, *, immutable: bool) -> sqlite3.Connection:
+    """A read-only connection to a log that cannot be written.
+
+    ``immutable`` (for a read-only folder, where SQLite cannot create the WAL
+    index next to the file) tells SQLite that nobody changes the file.
+    """
+    uri = path.resolve().as_uri()
+    queries = ["mode=ro", "mode=ro&immutable=1"] if immutable else ["mode=ro"]
+    last: Exception | None = None
+    for query in queries:
+        conn = sqlite3.connect(f"{uri}?{query}", uri=True, isolation_level=None, timeout=busy_seconds)
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
+            _check(conn)
+            _refuse_newer(conn, path)
+            configure(conn, read_only=True)
+            return conn
+        except StoreTooNew:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            last = exc
+    assert last is not None
+    raise last
 
 
 def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
@@ -711,9 +840,14 @@ def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+def _migrate(
+    conn: sqlite3.Connection, path: Path, before: Callable[[int], None] | None = None
+) -> None:
+    """Bring the schema up to date; ``before(version)`` runs first when an existing log must change."""
     _refuse_newer(conn, path)
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if 0 < version < SCHEMA_VERSION and before is not None:
+        before(version)
     for target in range(version + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -732,49 +866,171 @@ def _statements(script: str) -> Iterable[str]:
             yield part.strip()
 
 
-def open_store(path: Path) -> tuple[Store, OpenReport]:
+def _writable(path: Path) -> bool:
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.R_OK | os.W_OK))
+
+
+DEFAULT_KEEP = 10
+"""Backups kept when the caller does not say."""
+
+
+def open_store(
+    path: Path,
+    *,
+    read_only: bool = False,
+    backups: Path | None = None,
+    daily_backup: bool = False,
+    keep: int = DEFAULT_KEEP,
+    busy_seconds: float = OPEN_BUSY_SECONDS,
+) -> tuple[Store, OpenReport]:
     """Open (or create) the log at ``path``, moving an unreadable one aside.
+
+    Args:
+        path: the database file.
+        read_only: only read (the command line's history export); nothing is
+            marked interrupted, migrated or backed up.
+        backups: the backups folder (default: ``backups`` next to the log).
+            A backup is always made there before an existing log is migrated.
+        daily_backup: also make a backup when none was made today.
+        keep: how many backups to keep.
+        busy_seconds: how long to wait for another program's lock.
+
+    A log that can be read but not written is opened read-only
+    (``store.read_only``; ``report.read_only`` says why).
 
     Raises:
         StoreTooNew: the file belongs to a newer app version (left untouched).
-        StoreError: the file or its folder cannot be used at all.
+        StoreError: the file or its folder cannot be used at all (left untouched).
     """
-    report = OpenReport()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.exists():
+    report = OpenReport(path_text=str(path))
+    backups = backups if backups is not None else path.parent / "backups"
+    if read_only:
+        return _open_for_reading(path, report, busy_seconds)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"The folder {path.parent} for the session log cannot be created: {exc.strerror or exc}"
+        ) from None
+    exists = path.exists()
+    report.created = not exists
+    if not _writable(path):
+        if not exists:
+            raise StoreError(
+                f"The folder {path.parent} cannot be written to, so the session log {path.name} "
+                "cannot be created there."
+            )
         why = _looks_like_sqlite(path)
         if why:
-            report.moved_aside = _move_aside(path, why)
-            report.reason = why
-    else:
-        report.created = True
-    try:
-        conn = _open_checked(path)
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
             raise StoreError(
-                f"The session log {path} is in use by another program; close it and try again."
-            ) from None
-        if "readonly" in str(exc) or "unable to open" in str(exc):
-            raise StoreError(f"The session log {path} cannot be opened: {exc}") from None
-        report.moved_aside = _move_aside(path, str(exc))
-        report.reason = f"it is damaged: {exc}"
-        conn = _connect(path)
+                f"The session log {path} cannot be read ({why}) and cannot be moved aside "
+                "because its folder is read-only. It was left untouched."
+            )
+        report.read_only = "its folder or the file itself cannot be written (no permission)"
+        return _read_only_store(path, report, busy_seconds, immutable=True)
+    if exists:
+        why = _looks_like_sqlite(path)
+        if why:
+            report.moved_aside = _aside(path, why)
+            report.reason = why
+            exists = False
+    if not exists:
+        _create_private(path)
     try:
-        _migrate(conn, path)
+        conn = _open_checked(path, busy_seconds)
     except StoreTooNew:
+        raise
+    except sqlite3.DatabaseError as exc:
+        if _is_locked(exc):
+            report.read_only = "another program is using it (it holds a lock on the file)"
+            return _read_only_store(path, report, busy_seconds, immutable=False)
+        if "readonly" in str(exc) or "unable to open" in str(exc):
+            report.read_only = f"it cannot be written ({exc})"
+            return _read_only_store(path, report, busy_seconds, immutable=False)
+        report.moved_aside = _aside(path, str(exc))
+        report.reason = f"it is damaged: {exc}"
+        _create_private(path)
+        conn = _connect(path)
+
+    def backup_first(version: int) -> None:
+        from .backups import make_backup
+
+        try:
+            report.backup = make_backup(Store(conn, path), backups, keep, reason="before-upgrade")
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            raise StoreError(
+                f"The session log {path} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                f"but the backup that comes first could not be written to {backups}: {exc}. "
+                "The log was left untouched."
+            ) from None
+
+    try:
+        _migrate(conn, path, backup_first)
+    except StoreError:
         conn.close()
         raise
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if _is_locked(exc):
+            report.read_only = "another program is using it (it holds a lock on the file)"
+            return _read_only_store(path, report, busy_seconds, immutable=False)
         raise StoreError(f"The session log {path} cannot be prepared: {exc}") from None
     if os.name == "posix":
         for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if p.exists():
                 os.chmod(p, 0o600)
     store = Store(conn, path)
-    report.interrupted = store.mark_interrupted()
+    try:
+        report.interrupted = store.mark_interrupted()
+    except StoreWriteError:
+        # Readable but another program holds the write lock: look, do not touch.
+        store.read_only = True
+        report.read_only = "another program is using it (it holds a lock on the file)"
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+    if daily_backup and not store.read_only:
+        from .backups import backup_due, make_backup
+
+        try:
+            if backup_due(backups) and store.count() > 0:
+                report.backup = make_backup(store, backups, keep)
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            report.backup_error = f"Today's backup of the session log could not be written to {backups}: {exc}"
     return store, report
+
+
+def _read_only_store(path: Path, report: OpenReport, busy_seconds: float, *, immutable: bool) -> tuple[Store, OpenReport]:
+    try:
+        conn = _open_read_only(path, busy_seconds, immutable=immutable)
+    except StoreTooNew:
+        raise
+    except sqlite3.DatabaseError as exc:
+        reason = report.read_only or "it cannot be written"
+        if _is_locked(exc):
+            reason = "another program is using it and does not let it be read"
+        raise StoreError(
+            f"The session log {path} cannot be opened: {reason} ({exc}). It was left untouched."
+        ) from None
+    return Store(conn, path, read_only=True), report
+
+
+def _open_for_reading(path: Path, report: OpenReport, busy_seconds: float) -> tuple[Store, OpenReport]:
+    if not path.exists():
+        raise StoreError(f"There is no session log at {path} yet.")
+    why = _looks_like_sqlite(path)
+    if why:
+        raise StoreError(f"The session log {path} cannot be read: {why}.")
+    return _read_only_store(path, report, busy_seconds, immutable=not _writable(path))
+
+
+def _aside(path: Path, reason: str) -> Path:
+    try:
+        return _move_aside(path, reason)
+    except OSError as exc:
+        raise StoreError(
+            f"The session log {path} cannot be read ({reason}) and could not be moved aside: "
+            f"{exc.strerror or exc}. It was left untouched."
+        ) from None
 
 
 def _check(conn: sqlite3.Connection) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 WARN_CHOICES = (0, 3, 10)
 THEMES = ("system", "light", "dark")
 TEXT_SCALES = (100, 125, 150, 200)
+BACKUP_KEEP_RANGE = (1, 100)
 
 _DEFAULTS: dict[str, Any] = {
     "sound_enabled": True,
@@ -28,6 +29,7 @@ _DEFAULTS: dict[str, Any] = {
     "persons": ["Me"],
     "performed_by": "",
     "tray_notifications": True,
+    "backups_keep": 10,
 }
 
 

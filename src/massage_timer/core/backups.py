@@ -1,0 +1,247 @@
+"""Backups of the session log: made with SQLite's backup API, never by copying the file.
+
+A backup is ``<data dir>/backups/sessions-YYYYmmdd-HHMMSS.sqlite3`` (local
+time). One is made before any migration of an existing log, at most one a
+day when the app opens, and whenever the user asks; the newest ``keep`` are
+kept. Restoring first backs up the current log, then copies the backup *into*
+the open log through the backup API, so the live database is never replaced
+on disk under an open connection.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .paths import DataPaths
+from .store import (
+    DEFAULT_KEEP,
+    SCHEMA_VERSION,
+    Store,
+    StoreError,
+    _check,
+    _migrate,
+    _refuse_newer,
+    configure,
+)
+
+PREFIX = "sessions-"
+SUFFIX = ".sqlite3"
+_NAME = re.compile(r"^sessions-(\d{8})-(\d{6})(?:-(\d+))?\.sqlite3$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file, as the Settings page lists it."""
+
+    path: Path
+    created: datetime
+    """Local time the backup was made (from its name)."""
+    sessions: int | None
+    """How many sessions it holds; None when it cannot be read."""
+    error: str = ""
+
+
+def _created(path: Path) -> datetime | None:
+    match = _NAME.match(path.name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def _backup_files(folder: Path) -> list[Path]:
+    """Backup files, oldest first (by the time in their name, then the counter)."""
+    try:
+        names = [p for p in folder.iterdir() if _NAME.match(p.name)]
+    except OSError:
+        return []
+
+    def key(p: Path) -> tuple[str, str, int]:
+        m = _NAME.match(p.name)
+        assert m is not None
+        return (m.group(1), m.group(2), int(m.group(3) or 0))
+
+    return sorted(names, key=key)
+
+
+def _target(folder: Path, now: datetime) -> Path:
+    stem = f"{PREFIX}{now:%Y%m%d-%H%M%S}"
+    target = folder / f"{stem}{SUFFIX}"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}{SUFFIX}"
+        n += 1
+    return target
+
+
+def make_backup(
+    store: Store,
+    folder: Path,
+    keep: int = DEFAULT_KEEP,
+    *,
+    now: datetime | None = None,
+    reason: str = "",
+    protect: Iterable[Path] = (),
+) -> Path:
+    """Copy the log into ``folder`` with the backup API; keep the newest ``keep``.
+
+    The copy is written under a hidden temporary name and renamed when
+    complete, so a crash never leaves a half backup that looks whole.
+    ``reason`` is only for the caller's messages. Files in ``protect`` are
+    never pruned.
+
+    Raises:
+        OSError, sqlite3.Error: the folder or the copy cannot be written.
+    """
+    del reason
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+    target = _target(folder, now or datetime.now())
+    partial = folder / f".{target.name}.partial"
+    for stale in (partial, partial.with_name(partial.name + "-wal"), partial.with_name(partial.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    try:
+        store.backup_to(partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    prune(folder, keep, protect=(target, *protect))
+    return target
+
+
+def prune(folder: Path, keep: int, *, protect: Iterable[Path] = ()) -> list[Path]:
+    """Delete the oldest backups beyond ``keep`` (at least one is always kept)."""
+    keep = max(1, int(keep))
+    protected = {p.resolve() for p in protect}
+    files = _backup_files(folder)
+    removed: list[Path] = []
+    excess = len(files) - keep
+    for path in files:
+        if excess <= 0:
+            break
+        if path.resolve() in protected:
+            continue
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            p.unlink(missing_ok=True)
+        removed.append(path)
+        excess -= 1
+    return removed
+
+
+def backup_due(folder: Path, now: datetime | None = None) -> bool:
+    """True when no backup was made today (local date)."""
+    files = _backup_files(folder)
+    if not files:
+        return True
+    newest = _created(files[-1])
+    today = (now or datetime.now()).date()
+    return newest is None or newest.date() != today
+
+
+def _open_backup(path: Path) -> sqlite3.Connection:
+    """A read-only, checked connection to a backup file."""
+    uri = path.resolve().as_uri()
+    writable_folder = os.access(path.parent, os.W_OK | os.X_OK)
+    queries = ["mode=ro"] if writable_folder else ["mode=ro", "mode=ro&immutable=1"]
+    last: Exception | None = None
+    for query in queries:
+        conn = sqlite3.connect(f"{uri}?{query}", uri=True, isolation_level=None)
+        try:
+            _check(conn)
+            _refuse_newer(conn, path)
+            configure(conn, read_only=True)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not {"sessions", "step_runs"} <= tables:
+                raise sqlite3.DatabaseError("it is not a Massage Timer session log")
+            return conn
+        except BaseException as exc:
+            conn.close()
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            last = exc
+    assert last is not None
+    raise last
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """The backups in ``folder``, newest first, with their session counts."""
+    out: list[BackupInfo] = []
+    for path in reversed(_backup_files(folder)):
+        created = _created(path) or datetime.fromtimestamp(0)
+        try:
+            conn = _open_backup(path)
+        except (sqlite3.Error, StoreError) as exc:
+            out.append(BackupInfo(path, created, None, str(exc)))
+            continue
+        try:
+            count = int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+        except sqlite3.Error as exc:
+            out.append(BackupInfo(path, created, None, str(exc)))
+            continue
+        finally:
+            conn.close()
+        out.append(BackupInfo(path, created, count))
+    return out
+
+
+def restore_backup(
+    paths: DataPaths,
+    backup_path: Path,
+    *,
+    store: Store | None = None,
+    keep: int = DEFAULT_KEEP,
+    now: datetime | None = None,
+) -> Path:
+    """Replace the log's content with ``backup_path``; returns the backup of the log as it was.
+
+    Args:
+        paths: the data folder (the log and its backups folder).
+        backup_path: the backup to bring back.
+        store: the open log, when the app has one; otherwise it is opened here.
+        keep: how many backups to keep.
+
+    Raises:
+        StoreError: the backup is not a readable session log (nothing changed),
+            or the log is read-only.
+    """
+    try:
+        source = _open_backup(backup_path)
+    except StoreError:
+        raise
+    except sqlite3.Error as exc:
+        raise StoreError(f"{backup_path} cannot be restored: {exc}. Nothing was changed.") from None
+    own = store is None
+    if store is None:
+        from .store import open_store
+
+        store, _report = open_store(paths.database, backups=paths.backups, keep=keep)
+    try:
+        if store.read_only:
+            raise StoreError(f"The session log {store.path} is open read-only; it cannot be restored now.")
+        before = make_backup(store, paths.backups, keep, now=now, protect=(backup_path,))
+        try:
+            source.backup(store.conn)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"Restoring {backup_path.name} failed: {exc}. The log as it was is in {before}."
+            ) from None
+        configure(store.conn)
+        version = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
+        if version < SCHEMA_VERSION:
+            _migrate(store.conn, store.path)
+        store.mark_interrupted()
+        return before
+    finally:
+        source.close()
+        if own:
+            store.close()

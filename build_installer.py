@@ -272,6 +272,8 @@ def keep_file(dest: str) -> bool:
     """
     parts = _parts(dest)
     name = parts[-1]
+    if "_data" in parts and "screenshots" in parts:
+        return False  # README pictures, not used by the app
     if "translations" in parts and name.endswith(".qm"):
         return False  # the app's text is English; Qt's own strings stay English too
     if sys.platform.startswith("linux") and name.startswith(LINUX_GTK_THEME):

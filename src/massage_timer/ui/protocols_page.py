@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..core.durations import format_duration
 from ..core.library import Entry, Library
 from ..core.protocols import LoadedProtocol, Step
-from .widgets import button, load_image, plain_label, reflow, set_role
+from .widgets import button, load_image, plain_label, reflow, restyle, set_role
 
 THUMB = QSize(144, 108)
 
@@ -308,6 +308,11 @@ class ProtocolsPage(QWidget):
         self._fit_cards()
 
     def _on_row(self, row: int) -> None:
+        for i in range(self.list.count()):
+            widget = self.list.itemWidget(self.list.item(i))
+            if widget is not None:
+                widget.setProperty("selected", "true" if i == row else "false")
+                restyle(widget)
         if 0 <= row < len(self._entries):
             self.detail.show_protocol(self._entries[row])
 

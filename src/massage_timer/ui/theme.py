@@ -114,16 +114,19 @@ def style_sheet(dark: bool, pt: float = 10.0) -> str:
     side = "#191c1f" if dark else "#e9ece8"
     danger = "#e0675a" if dark else "#b3362b"
     button = "#323a3f" if dark else "#f9faf8"
+    card_selected = "#24383b" if dark else "#eef6f6"
     check = _check_mark_url()
     border_strong = "#56616a" if dark else "#b4bcb8"
     ok = "#5fbf8a" if dark else "#2f7d4f"
     return f"""
     QWidget#Sidebar {{ background: {side}; }}
-    QListWidget#SidebarList {{ background: transparent; border: none; font-size: {em(1.15)}; }}
+    QListWidget#SidebarList {{ background: transparent; border: none; font-size: {em(1.15)}; outline: 0; }}
+    QListWidget#ProtocolList {{ background: transparent; border: none; outline: 0; }}
+    QListWidget#ProtocolList::item, QListWidget#ProtocolList::item:selected {{ background: transparent; border: none; }}
     QListWidget#SidebarList::item {{ padding: 0.6em 0.8em; border-radius: 6px; margin: 2px 6px; }}
     QListWidget#SidebarList::item:selected {{ background: {TEAL}; color: white; }}
     QFrame#Card {{ background: {card}; border: 1px solid {border}; border-radius: 10px; }}
-    QFrame#Card[selected="true"] {{ border: 2px solid {TEAL}; }}
+    QFrame#Card[selected="true"] {{ border: 2px solid {TEAL}; background: {card_selected}; }}
     QLabel[role="muted"] {{ color: {muted}; }}
     QLabel[role="title"] {{ font-size: {em(1.6)}; font-weight: 600; }}
     QLabel[role="heading"] {{ font-size: {em(1.25)}; font-weight: 600; }}

@@ -53,6 +53,11 @@ def reflow(text: str) -> str:
 def set_role(widget: QWidget, role: str) -> None:
     """Style ``widget`` by the style sheet's ``role`` property (title, muted, big, primary...)."""
     widget.setProperty("role", role)
+    restyle(widget)
+
+
+def restyle(widget: QWidget) -> None:
+    """Apply the style sheet again after a property it selects on has changed."""
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)

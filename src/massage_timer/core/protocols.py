@@ -11,7 +11,9 @@ the file and the place: ``my.toml: steps[2].duration.max: must be >= min (2m)``.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ MAX_STEPS = 100
 MAX_STEP_SECONDS = 4 * 3600
 MAX_TEXT = 4000
 MAX_TITLE = 120
+MAX_NESTING = 16
+"""Arrays and tables inside each other: a protocol needs 5 levels (steps[].cues[])."""
 IMAGE_SUFFIXES = (".svg", ".png")
 SIDES = ("left", "right")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -292,7 +296,11 @@ def read_protocol(path: Path, image_roots: Iterable[Path] = (), *, name: str | N
     """
     shown = name or _display_name(path)
     try:
-        with open(path, "rb") as handle:
+        # Non-blocking, then checked: a FIFO or device named *.toml must not hang the app.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ProtocolError(shown, [Problem("", "is not a regular file")])
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ProtocolError(shown, [Problem("", f"cannot be read: {exc.strerror or exc}")]) from None
@@ -329,6 +337,11 @@ def parse_protocol(data: bytes, name: str, image_roots: Iterable[Path] = ()) -> 
         raise ProtocolError(name, [Problem("", f"not valid TOML: {message}", line)]) from None
     except RecursionError:
         raise ProtocolError(name, [Problem("", "not valid TOML: nested too deeply")]) from None
+    depth = _nesting(raw)
+    if depth > MAX_NESTING:
+        raise ProtocolError(
+            name, [Problem("", f"nested too deeply ({depth} levels of arrays and tables; at most {MAX_NESTING})")]
+        )
     schema = raw.get("schema")
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION:
         # Before the fields: a newer file may well use fields this version does not know.
@@ -352,6 +365,25 @@ def parse_protocol(data: bytes, name: str, image_roots: Iterable[Path] = ()) -> 
     if problems:
         raise ProtocolError(name, problems)
     return protocol
+
+
+def _nesting(value: object) -> int:
+    """How deeply arrays and tables nest in parsed TOML (without recursion)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            return depth
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _semantic_problems(protocol: Protocol, roots: tuple[Path, ...]) -> Iterable[Problem]:

@@ -477,14 +477,21 @@ class SessionEngine:
         self._advance_due(now)
         self._flush()
 
-    def next(self) -> None:
-        """Done with this step (or skip the rest of it): go to the next step."""
+    def _catch_up_to_move(self, verb: str) -> float | None:
+        """Bring the session up to now before next/previous; None if it ended meanwhile."""
         if self.state not in (State.RUNNING, State.PAUSED, State.WAITING):
-            raise EngineError(f"cannot go to the next step of a session that is {self.state}")
+            raise EngineError(f"cannot {verb} a session that is {self.state}")
         now = self._now()
         self._advance_due(now)
         if self.state in (State.FINISHED, State.STOPPED):
             self._flush()
+            return None
+        return now
+
+    def next(self) -> None:
+        """Done with this step (or skip the rest of it): go to the next step."""
+        now = self._catch_up_to_move("go to the next step of")
+        if now is None:
             return
         cur = self._cur
         assert cur is not None
@@ -495,12 +502,8 @@ class SessionEngine:
 
     def previous(self) -> None:
         """Back to the previous step (or restart the first), leaving this one as skipped."""
-        if self.state not in (State.RUNNING, State.PAUSED, State.WAITING):
-            raise EngineError(f"cannot go back in a session that is {self.state}")
-        now = self._now()
-        self._advance_due(now)
-        if self.state in (State.FINISHED, State.STOPPED):
-            self._flush()
+        now = self._catch_up_to_move("go back in")
+        if now is None:
             return
         cur = self._cur
         assert cur is not None

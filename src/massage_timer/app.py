@@ -61,6 +61,16 @@ def run_app(args: argparse.Namespace) -> int:
     """Open the app. Returns the process exit code."""
     paths = resolve_data_dir(args.data_dir)
     problem = platform_problem()
+    if args.self_test:
+        # The self-test never shows a window: it runs offscreen, and only reports what a
+        # window would lack.
+        if problem:
+            print(f"note: {problem}")
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        quiet_qt_messages()
+        from .ui.selftest import run_self_test
+
+        return run_self_test(verbose=True)
     if problem:
         print(f"massage-timer: {problem}", file=sys.stderr)
         return 3
@@ -69,10 +79,6 @@ def run_app(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"massage-timer: the data folder {paths.root} cannot be created: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    if args.self_test:
-        from .ui.selftest import run_self_test
-
-        return run_self_test(verbose=True)
     return _run_gui(args, paths)
 
 
@@ -90,13 +96,19 @@ QUIET_LOGGING_RULES = "\n".join(
 # Messages Qt prints without a category that only say "no sound server here"; the app
 # already reports sound availability in Settings, so they are kept out of the terminal.
 KNOWN_SOUND_NOTICES = ("PulseAudioService: pa_context_connect() failed",)
+# The offscreen platform (self-test, screenshots) says so for every window it cannot raise.
+OFFSCREEN_NOTICES = ("This plugin does not support raise()", "This plugin does not support propagateSizeHints()")
 
 
-def _install_message_filter() -> None:
-    from PySide6.QtCore import qInstallMessageHandler
+def quiet_qt_messages() -> None:
+    """Keep Qt's harmless start-up notices out of the terminal; everything else still shows."""
+    from PySide6.QtCore import QLoggingCategory, qInstallMessageHandler
+
+    QLoggingCategory.setFilterRules(QUIET_LOGGING_RULES)
+    offscreen = os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen")
 
     def handler(_mode, _context, message: str) -> None:  # noqa: ANN001
-        if message in KNOWN_SOUND_NOTICES:
+        if message in KNOWN_SOUND_NOTICES or (offscreen and message in OFFSCREEN_NOTICES):
             return
         print(message, file=sys.stderr)
 
@@ -118,7 +130,7 @@ def open_log(paths: DataPaths, keep: int = 10) -> tuple[Store | None, str, list[
 
 
 def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
-    from PySide6.QtCore import QLoggingCategory, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from .core.clock import ScaledClock, SystemClock
@@ -126,11 +138,11 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     from .ui.main_window import MainWindow
     from .ui.session_controller import SessionController
     from .ui.settings import Settings
+    from .ui.single_instance import SingleInstance, bring_to_front
     from .ui.theme import apply_theme
     from .ui.widgets import app_icon
 
-    QLoggingCategory.setFilterRules(QUIET_LOGGING_RULES)
-    _install_message_filter()
+    quiet_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -139,6 +151,25 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+
+    # One app per data folder: a second launch raises the first one's window and leaves.
+    instance = SingleInstance(paths.root)
+    if not instance.acquire():
+        if instance.ask_to_raise():
+            print(
+                f"massage-timer: {APP_NAME} is already running for {paths.root}; "
+                "its window was brought to the front.",
+                file=sys.stderr,
+            )
+            return 0
+        pid = instance.holder_pid
+        print(
+            f"massage-timer: {APP_NAME} seems to be running already for {paths.root}"
+            + (f" (process {pid})" if pid else "")
+            + f" but does not answer. Close it, or delete {instance.lock_path} if it is not running.",
+            file=sys.stderr,
+        )
+        return 1
     settings = Settings(paths.root / "settings.ini")
     apply_theme(app, settings.get("theme"), int(settings.get("text_scale")))
 
@@ -148,6 +179,12 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     controller = SessionController(clock)
     window = MainWindow(paths, settings, store, library, controller=controller, store_notice=notice)
     controller.setParent(window)
+
+    def on_activated() -> None:
+        print("massage-timer: another launch asked for this window; brought it to the front", file=sys.stderr)
+        bring_to_front(window)
+
+    instance.activated.connect(on_activated)
     window.show()
     if args.exit_after_startup:
         window.first_painted.connect(app.quit)
@@ -156,4 +193,5 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     code = app.exec()
     if store is not None:
         store.close()
+    instance.release()
     return code

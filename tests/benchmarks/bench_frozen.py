@@ -1,0 +1,76 @@
+"""The frozen app (build_installer.py): bundle size and start-up vs. the source run.
+
+Uses ``dist/MassageTimer/`` if present, else unpacks the newest
+``dist/MassageTimer-*-linux-*.tar.gz`` into ``out/frozen/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import OUT, ROOT, Row, fmt_ratio, main_for, median, mib, ms, offscreen_env
+
+DIST = ROOT / "dist"
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def find_bundle() -> tuple[Path | None, Path | None]:
+    """(the folder with the executable, the tarball it came from)."""
+    tarballs = sorted(DIST.glob("MassageTimer-*-linux-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    tarball = tarballs[-1] if tarballs else None
+    folder = DIST / "MassageTimer"
+    if (folder / "MassageTimer").is_file():
+        return folder, tarball
+    if tarball is None:
+        return None, None
+    target = OUT / "frozen"
+    stamp = target / ".from"
+    key = f"{tarball.name} {tarball.stat().st_mtime_ns}"
+    if not stamp.exists() or stamp.read_text() != key:
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        with tarfile.open(tarball) as tar:
+            tar.extractall(target, filter="data")
+        stamp.write_text(key)
+    found = [p.parent for p in target.rglob("MassageTimer") if p.is_file()]
+    return (found[0] if found else None), tarball
+
+
+def run(quick: bool = False) -> list[Row]:
+    from bench_startup import app_command, measure_pair
+
+    folder, tarball = find_bundle()
+    if folder is None:
+        return [Row("Frozen app", "not built", "", "", "", None)]
+    rows = []
+    if tarball is not None:
+        rows.append(Row("Frozen app: download (tar.gz)", mib(tarball.stat().st_size), "", "", "", None))
+    rows.append(Row("Frozen app: installed folder", mib(_size(folder)), "", "", "", None))
+    runs = 3 if quick else 7
+    with tempfile.TemporaryDirectory(prefix="mt-bench-frozen-") as tmp:
+        frozen = [str(folder / "MassageTimer"), *app_command(str(Path(tmp) / "data"))[3:]]
+        source = app_command(str(Path(tmp) / "data"))
+        try:
+            f_runs, s_runs = measure_pair(frozen, source, runs, offscreen_env())
+        except RuntimeError as exc:
+            rows.append(Row("Frozen app: start-up", "failed", "", "", "", False, [str(exc)[-300:]]))
+            return rows
+    f_t, s_t = median(t for t, _ in f_runs), median(t for t, _ in s_runs)
+    f_m, s_m = median(m for _, m in f_runs), median(m for _, m in s_runs)
+    rows.append(Row(f"Frozen app: start-up (median of {runs})", ms(f_t), f"{ms(s_t)} (source)", fmt_ratio(f_t / s_t), "", None))
+    rows.append(Row("Frozen app: start-up peak RSS", mib(f_m), f"{mib(s_m)} (source)", fmt_ratio(f_m / s_m), "", None))
+    return rows
+
+
+if __name__ == "__main__":
+    main_for(run)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from ..core.backups import list_backups, make_backup, restore_backup
 from ..core.durations import format_local_datetime
 from ..core.library import Library, load_library
 from ..core.paths import DataPaths
 from ..core.plan import build_plan
 from ..core.protocols import LoadedProtocol
-from ..core.store import SessionInfo, Store
+from ..core.store import SessionInfo, Store, StoreError
 from .cues import CuePlayer
 from .help_page import HelpPage
 from .protocols_page import ProtocolsPage
@@ -226,7 +229,58 @@ class MainWindow(QMainWindow):
         self.cues.speech_changed.connect(show_cue_status)  # speech starts in the background
         page.test_sound_requested.connect(lambda: self.cues.play("step_end"))
         page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound."))
+        page.backup_requested.connect(self.backup_now)
+        page.restore_requested.connect(self.restore_from)
+        page.set_backups(list_backups(self.paths.backups))
         return page
+
+    # ----------------------------------------------------------- backups
+
+    def _settings_page(self) -> SettingsPage:
+        page = self.page("settings")
+        assert isinstance(page, SettingsPage)
+        return page
+
+    def backup_now(self) -> Path | None:
+        """Back up the log now (Settings); the page says how it went."""
+        page = self._settings_page()
+        if self.store is None:
+            page.set_backup_status("There is no session log to back up. " + self.store_notice, ok=False)
+            return None
+        try:
+            target = make_backup(self.store, self.paths.backups, int(self.settings.get("backups_keep")))
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            page.set_backup_status(f"The backup could not be written to {self.paths.backups}: {exc}", ok=False)
+            return None
+        page.set_backups(list_backups(self.paths.backups))
+        page.set_backup_status(f"Backed up as {target.name} in {target.parent}.")
+        return target
+
+    def restore_from(self, backup: Path) -> Path | None:
+        """Replace the log with ``backup`` (confirmed on the Settings page); returns the pre-restore backup."""
+        page = self._settings_page()
+        if self.controller.active:
+            page.set_backup_status("A session is running. Finish or stop it before restoring a backup.", ok=False)
+            return None
+        if self.store is None or self.store.read_only:
+            page.set_backup_status("The session log cannot be written now, so no backup can be restored.", ok=False)
+            return None
+        try:
+            before = restore_backup(
+                self.paths, backup, store=self.store, keep=int(self.settings.get("backups_keep"))
+            )
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            page.set_backup_status(str(exc), ok=False)
+            return None
+        page.set_backups(list_backups(self.paths.backups))
+        page.set_backup_status(
+            f"Restored {backup.name}. The log as it was before is kept as {before.name}."
+        )
+        history = self._pages.get("history")
+        refresh = getattr(history, "refresh", None)
+        if callable(refresh):
+            refresh()
+        return before
 
     def _make_help(self) -> QWidget:
         page = HelpPage()
@@ -320,9 +374,11 @@ class MainWindow(QMainWindow):
     def show_notices(self, interrupted: list[str]) -> None:
         """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
         if self.store_notice:
-            QMessageBox.warning(self, APP_NAME, self.store_notice)
-        if self.store is None:
-            return
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, self.store_notice, parent=self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
+        if self.store is None or self.store.read_only:
+            return  # a read-only log cannot take a review; it is shown again next time
         for row in self.store.unreviewed_interrupted():
             steps = self.store.steps(row.id)
             done = sum(1 for s in steps if s.outcome == "completed")

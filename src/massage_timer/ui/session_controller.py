@@ -65,6 +65,8 @@ class SessionController(QObject):
     stopped = Signal(object)
     changed = Signal()
     """Anything visible may have changed: redraw from snapshot()."""
+    store_failed = Signal(str)
+    """The log could not be written (once per session); the session goes on."""
 
     def __init__(self, clock: Clock | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,7 +102,9 @@ class SessionController(QObject):
         self.info = info
         # The screen hears first: a cue is due at its deadline, the log write may wait a moment.
         engine.subscribe(self._on_event)
-        self.recorder = SessionRecorder(store, engine, info) if store is not None else None
+        self.recorder = (
+            SessionRecorder(store, engine, info, on_failure=self.store_failed.emit) if store is not None else None
+        )
         self.changed.emit()
         return engine
 

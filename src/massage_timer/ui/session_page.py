@@ -63,7 +63,7 @@ from PySide6.QtWidgets import (
 
 from ..core.durations import format_clock
 from ..core.engine import Outcome, Snapshot, State, StepRun
-from ..core.store import Store
+from ..core.store import Store, StoreError
 from . import shortcuts
 from .cues import CuePlayer, spoken_duration
 from .keep_awake import KeepAwake
@@ -81,6 +81,16 @@ EXTRA_KEYS: dict[str, tuple[str, ...]] = {
 
 FLASH_MS = 400
 MIN_RING = 150
+
+
+def show_message(parent: QWidget, title: str, text: str) -> None:
+    """A warning shown as plain text (it may quote a file name)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.exec()
 
 
 def ask(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
@@ -728,6 +738,7 @@ class SessionPage(QWidget):
         c.slept.connect(self._on_slept)
         c.finished.connect(self._on_finished)
         c.stopped.connect(self._on_stopped)
+        c.store_failed.connect(self._on_store_failed)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.keep_awake.release)
@@ -791,6 +802,8 @@ class SessionPage(QWidget):
         self.cue_banner = Banner("cue")
         self.wait_banner = Banner("wait")
         self.wait_banner.dismiss.hide()
+        self.log_banner = Banner("log")
+        root.addWidget(self.log_banner)
         root.addWidget(self.sleep_banner)
         root.addWidget(self.cue_banner)
         root.addWidget(self.wait_banner)
@@ -961,6 +974,9 @@ class SessionPage(QWidget):
             }}
             QFrame#SessionBanner[kind="wait"] {{
                 background: {wait_bg}; border: 2px solid {ACCENT};
+            }}
+            QFrame#SessionBanner[kind="log"] {{
+                background: {wait_bg}; border: 2px solid {danger};
             }}
             QLabel#BannerText {{ font-size: {em(1.2)}; font-weight: 600; }}
             QLabel#StepTitle {{ font-size: {em(1.9)}; font-weight: 700; }}
@@ -1379,6 +1395,10 @@ class SessionPage(QWidget):
         if self.mode() == self.FINISHED:
             self.finish.saved_note.setText(text + "\n" + self.finish.saved_note.text())
 
+    def _on_store_failed(self, message: str) -> None:
+        """The log could not be written: say so once; the session itself goes on."""
+        self.log_banner.show_text(f"Not saved: {message}")
+
     def _on_finished(self, runs: tuple[StepRun, ...]) -> None:
         self.cues.speak("The session is complete.", after_sound=not self._by_user)
         self.cues.notify("Session complete", "The massage session is complete.", self.window())
@@ -1408,8 +1428,19 @@ class SessionPage(QWidget):
         total_active = sum(r.active for r in runs)
         parts.append(f"{plural(done, 'step')} done")
         parts.append(f"{format_clock(total_active)} in all")
-        can_save = self.store is not None and self._finished_id is not None
-        if can_save:
+        recorder = self.controller.recorder
+        unsaved = recorder is not None and recorder.unsaved
+        can_save = (
+            self.store is not None and not self.store.read_only and self._finished_id is not None and not unsaved
+        )
+        if unsaved and self._finished_id is not None:
+            saved_text = (
+                "Part of this session could not be written to the session log "
+                f"({recorder.failure or 'a write failed'}). What was saved is in your history."
+            )
+        elif self.store is not None and self.store.read_only:
+            saved_text = "The session log is open read-only, so this session is not kept."
+        elif can_save:
             saved_text = (
                 "This session is already saved in your history"
                 + (" (marked as stopped)" if stopped else "")
@@ -1433,9 +1464,14 @@ class SessionPage(QWidget):
         sid = self._finished_id
         if self.store is None or sid is None:
             return
-        self.store.update_session(
-            sid, pain_after=self.finish.pain(), notes=self.finish.notes.toPlainText().strip()
-        )
+        try:
+            self.store.update_session(
+                sid, pain_after=self.finish.pain(), notes=self.finish.notes.toPlainText().strip()
+            )
+        except StoreError as exc:
+            # Keep the panel (and what was typed) so that nothing is lost; say why.
+            show_message(self, "Not saved", f"{exc}\n\nYour notes are still on the screen; try again later.")
+            return
         self._leave_finished("Saved. The session, its pain rating and notes are in your history.")
         self.saved.emit(sid)
 

@@ -9,6 +9,7 @@ availability it is told about (:meth:`SettingsPage.set_cue_status`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, QUrl, Signal
@@ -22,17 +23,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSlider,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.paths import DataPaths
 from ..core.resources import ResourceError, builtin_protocols_dir
-from .settings import TEXT_SCALES, THEMES, WARN_CHOICES, Settings
+from .settings import BACKUP_KEEP_RANGE, TEXT_SCALES, THEMES, WARN_CHOICES, Settings
 from .widgets import button, plain_label, set_role
 
 WARN_LABELS = {0: "Off", 3: "3 seconds before the end", 10: "10 seconds before the end"}
@@ -45,6 +50,19 @@ CONTENT_MAX_WIDTH = 880
 def _open_url(url: QUrl) -> bool:
     """Open ``url`` with the desktop's handler (a seam for tests)."""
     return QDesktopServices.openUrl(url)
+
+
+def _ask(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
 
 
 def rate_text(rate: float) -> str:
@@ -60,12 +78,17 @@ class SettingsPage(QWidget):
 
     test_sound_requested = Signal()
     test_voice_requested = Signal()
+    backup_requested = Signal()
+    restore_requested = Signal(object)
+    """A backup file (Path) to restore, after the user confirmed."""
 
     def __init__(self, settings: Settings, paths: DataPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.paths = paths
         self._voices: list[str] = []
+        self.confirm: Callable[[QWidget, str, str, str, str], bool] = _ask
+        """The yes/no question before a restore (replaceable in tests)."""
 
         self._scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -97,6 +120,7 @@ class SettingsPage(QWidget):
         column.addWidget(self._session_group())
         column.addWidget(self._appearance_group())
         column.addWidget(self._data_group())
+        column.addWidget(self._backups_group())
         column.addWidget(self._protocols_group())
         self.open_error = plain_label("", "danger")
         self.open_error.hide()
@@ -315,6 +339,90 @@ class SettingsPage(QWidget):
 
         return group
 
+    def _backups_group(self) -> QGroupBox:
+        group = QGroupBox("Backups")
+        box = QVBoxLayout(group)
+        box.setContentsMargins(16, 14, 16, 16)
+        box.setSpacing(10)
+        box.addWidget(
+            plain_label(
+                "A copy of the session log is made once a day when the app opens, before its "
+                "format is upgraded, and whenever you ask. Restoring a backup first backs up "
+                "the log as it is, so a restore can be undone.",
+                "muted",
+            )
+        )
+        self.backups_list = QListWidget()
+        self.backups_list.setAccessibleName("Backups")
+        self.backups_list.setMinimumHeight(110)
+        self.backups_list.setMaximumHeight(200)
+        box.addWidget(self.backups_list)
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.backup_button = button("Back up now", tooltip="Copy the session log into the backups folder now")
+        self.backup_button.clicked.connect(self.backup_requested)
+        self.restore_button = button("Restore…", tooltip="Replace the session log with the chosen backup")
+        self.restore_button.clicked.connect(self._on_restore_clicked)
+        self.open_backups_button = button("Open folder", tooltip="Show the backups folder in the file manager")
+        self.open_backups_button.clicked.connect(lambda: self.open_folder(self.paths.backups))
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.open_backups_button)
+        row.addStretch(1)
+        row.addWidget(QLabel("Keep the newest"))
+        self.backups_keep_spin = QSpinBox()
+        self.backups_keep_spin.setRange(*BACKUP_KEEP_RANGE)
+        self.backups_keep_spin.setAccessibleName("Backups to keep")
+        self.backups_keep_spin.valueChanged.connect(lambda v: self.settings.set("backups_keep", int(v)))
+        row.addWidget(self.backups_keep_spin)
+        box.addLayout(row)
+        self.backup_status = plain_label("", "muted")
+        self.backup_status.hide()
+        box.addWidget(self.backup_status)
+        return group
+
+    def set_backups(self, backups: list) -> None:
+        """List the backups (``BackupInfo``, newest first) with their date and session count."""
+        self.backups_list.clear()
+        for info in backups:
+            when = info.created.strftime("%Y-%m-%d %H:%M:%S")
+            if info.sessions is None:
+                text = f"{when} — cannot be read ({info.error})"
+            else:
+                text = f"{when} — {info.sessions} session{'s' if info.sessions != 1 else ''}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, info.path)
+            item.setToolTip(str(info.path))
+            self.backups_list.addItem(item)
+        if not backups:
+            item = QListWidgetItem("No backups yet")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.backups_list.addItem(item)
+        self.restore_button.setEnabled(bool(backups))
+
+    def set_backup_status(self, text: str, ok: bool = True) -> None:
+        self.backup_status.setText(text)
+        set_role(self.backup_status, "ok" if ok else "danger")
+        self.backup_status.setVisible(bool(text))
+        self._relayout(self.backup_status)
+
+    def _on_restore_clicked(self) -> None:
+        item = self.backups_list.currentItem()
+        path = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if path is None:
+            self.set_backup_status("Choose a backup in the list first.", ok=False)
+            return
+        if self.confirm(
+            self,
+            "Restore this backup?",
+            f"The session log will be replaced by the backup {Path(path).name} "
+            f"({item.text()}). Sessions logged since then will no longer be in your history, "
+            "but the log as it is now is backed up first, so you can go back to it.",
+            "Restore",
+            "Cancel",
+        ):
+            self.restore_requested.emit(Path(path))
+
     def _protocols_group(self) -> QGroupBox:
         group = QGroupBox("Where protocols are read from")
         form = self._form(group)
@@ -481,6 +589,7 @@ class SettingsPage(QWidget):
             self.theme_combo,
             self.scale_combo,
             self.voice_combo,
+            self.backups_keep_spin,
         )
         blockers = [QSignalBlocker(w) for w in widgets]
         try:
@@ -501,6 +610,7 @@ class SettingsPage(QWidget):
             self.tray_check.setChecked(s.get("tray_notifications"))
             self._select(self.theme_combo, s.get("theme"))
             self._select(self.scale_combo, s.get("text_scale"))
+            self.backups_keep_spin.setValue(int(s.get("backups_keep")))
         finally:
             for blocker in blockers:
                 blocker.unblock()

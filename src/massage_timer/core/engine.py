@@ -14,6 +14,10 @@ growth of wall time over monotonic time by more than
 :data:`SLEEP_THRESHOLD` seconds (a wall clock set *back* is ignored). Cups stay
 on the skin while a laptop sleeps, so a step keeps running through a suspend.
 
+The wall times written to the log are the session's wall-clock start plus
+engine time since then, so a system clock set back or forward during a
+session never gives a step a negative or inflated length.
+
 Listeners receive events after each operation, once the engine's state is
 consistent again; a listener may call back into the engine.
 """
@@ -257,6 +261,8 @@ class SessionEngine:
         self._last_shown: tuple[int, State, int] | None = None
         self._dispatching = False
         self._planned_override: dict[int, int] = {}
+        self._anchor: tuple[float, float] | None = None
+        """(engine time, wall time) at the start: wall times in the log follow engine time."""
 
     # ------------------------------------------------------------ listeners
 
@@ -304,6 +310,8 @@ class SessionEngine:
 
     def _wall_at(self, t: float, now: float) -> float:
         """The wall time that corresponds to engine time ``t``."""
+        if self._anchor is not None:
+            return self._anchor[1] + (t - self._anchor[0])
         return self.clock.wall() - (now - t)
 
     def _on_sleep(self, seconds: float, now: float) -> None:
@@ -431,6 +439,7 @@ class SessionEngine:
             raise EngineError(f"cannot start a session that is {self.state}")
         now = self._now()
         self.started_wall = self.clock.wall()
+        self._anchor = (now, self.started_wall)
         self._emit(SessionStarted(self.started_wall))
         self.state = State.RUNNING
         self._begin(0, now)
@@ -587,7 +596,7 @@ class SessionEngine:
             return
         self._end_current(now, Outcome.STOPPED)
         self.state = State.STOPPED
-        self.ended_wall = self.clock.wall()
+        self.ended_wall = self._wall_at(now, now)
         self._emit(SessionStopped(tuple(self.runs)))
         self._flush()
 

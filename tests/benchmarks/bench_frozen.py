@@ -54,7 +54,9 @@ def run(quick: bool = False) -> list[Row]:
         return [Row("Frozen app", "not built", "", "", "", None)]
     rows = []
     if tarball is not None:
-        rows.append(Row("Frozen app: download (tar.gz)", mib(tarball.stat().st_size), "", "", "", None))
+        rows.append(
+            Row("Frozen app: download (tar.gz)", mib(tarball.stat().st_size), "", "", "", None)
+        )
     rows.append(Row("Frozen app: installed folder", mib(_size(folder)), "", "", "", None))
     runs = 3 if quick else 7
     with tempfile.TemporaryDirectory(prefix="mt-bench-frozen-") as tmp:
@@ -67,8 +69,26 @@ def run(quick: bool = False) -> list[Row]:
             return rows
     f_t, s_t = median(t for t, _ in f_runs), median(t for t, _ in s_runs)
     f_m, s_m = median(m for _, m in f_runs), median(m for _, m in s_runs)
-    rows.append(Row(f"Frozen app: start-up (median of {runs})", ms(f_t), f"{ms(s_t)} (source)", fmt_ratio(f_t / s_t), "", None))
-    rows.append(Row("Frozen app: start-up peak RSS", mib(f_m), f"{mib(s_m)} (source)", fmt_ratio(f_m / s_m), "", None))
+    rows.append(
+        Row(
+            f"Frozen app: start-up (median of {runs})",
+            ms(f_t),
+            f"{ms(s_t)} (source)",
+            fmt_ratio(f_t / s_t),
+            "",
+            None,
+        )
+    )
+    rows.append(
+        Row(
+            "Frozen app: start-up peak RSS",
+            mib(f_m),
+            f"{mib(s_m)} (source)",
+            fmt_ratio(f_m / s_m),
+            "",
+            None,
+        )
+    )
     return rows
 
 

@@ -67,7 +67,7 @@ def measure(n: int, runs: int) -> dict[str, list[float]]:
 
             t = time.perf_counter()
             page = HistoryPage(store, settings)  # refreshes: filters, table, counts
-            page.charts_updated.connect(lambda: updated.__setitem__(0, True))
+            page.charts_updated.connect(lambda flag=updated: flag.__setitem__(0, True))
             window.setCentralWidget(page)
             window.show()
             page.show_charts()
@@ -112,10 +112,21 @@ def run(quick: bool = False) -> list[Row]:
     results = {n: measure(n, runs) for n in SIZES}
     med = {n: {k: median(v) for k, v in results[n].items()} for n in SIZES}
     rows = [
-        Row("History: first import of the charts (pyqtgraph, numpy)", ms(import_cost), "", "", "once, on first open", None)
+        Row(
+            "History: first import of the charts (pyqtgraph, numpy)",
+            ms(import_cost),
+            "",
+            "",
+            "once, on first open",
+            None,
+        )
     ]
     targets = {"open": 0.5, "filter": 0.1, "export": None}
-    names = {"open": "open (table + charts painted)", "filter": "filter by person", "export": "export CSV (all)"}
+    names = {
+        "open": "open (table + charts painted)",
+        "filter": "filter by person",
+        "export": "export CSV (all)",
+    }
     for key in ("open", "filter", "export"):
         for n in SIZES:
             value = med[n][key]
@@ -124,14 +135,21 @@ def run(quick: bool = False) -> list[Row]:
                 goal = targets[key]
                 ok_ratio = ratio <= 5 if key != "export" else None
                 ok = ok_ratio if goal is None else (value <= goal and bool(ok_ratio))
-                target = (
-                    f"<= {ms(goal)}, ratio <= 5" if goal is not None else "info"
-                )
+                target = f"<= {ms(goal)}, ratio <= 5" if goal is not None else "info"
                 rows.append(
-                    Row(f"History {names[key]}, {n:,} sessions", ms(value), f"{ms(med[SIZES[0]][key])} (1k)", fmt_ratio(ratio), target, ok)
+                    Row(
+                        f"History {names[key]}, {n:,} sessions",
+                        ms(value),
+                        f"{ms(med[SIZES[0]][key])} (1k)",
+                        fmt_ratio(ratio),
+                        target,
+                        ok,
+                    )
                 )
             else:
-                rows.append(Row(f"History {names[key]}, {n:,} sessions", ms(value), "", "", "", None))
+                rows.append(
+                    Row(f"History {names[key]}, {n:,} sessions", ms(value), "", "", "", None)
+                )
     return rows
 
 

@@ -67,8 +67,17 @@ def run(quick: bool = False) -> list[Row]:
     wakeups = counter.timers / wall
     paints = counter.paints / wall
     label = f"{seconds} s of a running step"
-    r1 = Row(f"Idle: CPU while a step runs ({label})", f"{cpu_share * 100:.2f} % of a core", "", "", "<= 1 %", cpu_share <= 0.01)
-    r2 = Row(f"Idle: timer wake-ups ({label})", f"{wakeups:.1f} /s", "", "", "<= 3 /s", wakeups <= 3)
+    r1 = Row(
+        f"Idle: CPU while a step runs ({label})",
+        f"{cpu_share * 100:.2f} % of a core",
+        "",
+        "",
+        "<= 1 %",
+        cpu_share <= 0.01,
+    )
+    r2 = Row(
+        f"Idle: timer wake-ups ({label})", f"{wakeups:.1f} /s", "", "", "<= 3 /s", wakeups <= 3
+    )
     r3 = Row(f"Idle: widget paints ({label})", f"{paints:.1f} /s", "", "", "info", None)
     r3.notes.append(
         "paint events by widget class: "

@@ -84,7 +84,7 @@ def measure_pair(
 
 
 def import_report(data_dir: str, top: int = 8) -> tuple[list[str], list[tuple[str, float]]]:
-    """Heavy modules imported at start-up, and the top-level packages costing most (cumulative s)."""
+    """Heavy modules imported at start-up, and the costliest top-level packages (cumulative s)."""
     proc = subprocess.run(
         [PYTHON, "-X", "importtime", *app_command(data_dir)[1:]],
         env=offscreen_env(),

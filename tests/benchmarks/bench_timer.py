@@ -33,7 +33,7 @@ def run(quick: bool = False) -> list[Row]:
     from massage_timer.core.engine import SecondChanged
 
     steps, seconds = (3, 5) if quick else (6, 20)
-    qapp = app()
+    app()
     errors: list[float] = []
     independent: list[float] = []
     shown: dict[int, list[int]] = {}
@@ -76,11 +76,22 @@ def run(quick: bool = False) -> list[Row]:
     label = f"{steps} steps of {seconds} s, {len(burners)} busy processes"
     rows = []
     if len(errors) != steps:
-        rows.append(Row(f"Timer: steps ended ({label})", f"{len(errors)} of {steps}", "", "", f"{steps}", False))
+        rows.append(
+            Row(
+                f"Timer: steps ended ({label})",
+                f"{len(errors)} of {steps}",
+                "",
+                "",
+                f"{steps}",
+                False,
+            )
+        )
         return rows
     med, worst = median(abs(e) for e in errors), max(abs(e) for e in errors)
     r1 = Row(f"Timer: step-end error, median ({label})", ms(med), "", "", "<= 10 ms", med <= 0.010)
-    r1.notes.append("per step (ms, vs. engine deadline): " + ", ".join(f"{e * 1000:.1f}" for e in errors))
+    r1.notes.append(
+        "per step (ms, vs. engine deadline): " + ", ".join(f"{e * 1000:.1f}" for e in errors)
+    )
     r1.notes.append(
         "per step (ms, vs. start + planned, monotonic): "
         + ", ".join(f"{e * 1000:.1f}" for e in independent)

@@ -59,7 +59,9 @@ def main() -> int:
     text = "\n".join([head, "", table(rows), "", *notes, ""])
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.md").write_text(text, encoding="utf-8")
-    (OUT / "results.json").write_text(json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8")
+    (OUT / "results.json").write_text(
+        json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8"
+    )
     print(text)
     return 0 if all(r.ok is not False for r in rows) else 1
 

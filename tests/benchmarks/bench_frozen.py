@@ -18,6 +18,11 @@ if __package__ in (None, ""):
 from _common import OUT, ROOT, Row, fmt_ratio, main_for, median, mib, ms, offscreen_env
 
 DIST = ROOT / "dist"
+EXE_NAMES = ("massage-timer", "MassageTimer")
+
+
+def _exe(folder: Path) -> Path | None:
+    return next((folder / n for n in EXE_NAMES if (folder / n).is_file()), None)
 
 
 def _size(path: Path) -> int:
@@ -29,7 +34,7 @@ def find_bundle() -> tuple[Path | None, Path | None]:
     tarballs = sorted(DIST.glob("MassageTimer-*-linux-*.tar.gz"), key=lambda p: p.stat().st_mtime)
     tarball = tarballs[-1] if tarballs else None
     folder = DIST / "MassageTimer"
-    if (folder / "MassageTimer").is_file():
+    if _exe(folder) is not None:
         return folder, tarball
     if tarball is None:
         return None, None
@@ -42,7 +47,7 @@ def find_bundle() -> tuple[Path | None, Path | None]:
         with tarfile.open(tarball) as tar:
             tar.extractall(target, filter="data")
         stamp.write_text(key)
-    found = [p.parent for p in target.rglob("MassageTimer") if p.is_file()]
+    found = [p.parent for n in EXE_NAMES for p in target.rglob(n) if p.is_file()]
     return (found[0] if found else None), tarball
 
 
@@ -60,7 +65,7 @@ def run(quick: bool = False) -> list[Row]:
     rows.append(Row("Frozen app: installed folder", mib(_size(folder)), "", "", "", None))
     runs = 3 if quick else 7
     with tempfile.TemporaryDirectory(prefix="mt-bench-frozen-") as tmp:
-        frozen = [str(folder / "MassageTimer"), *app_command(str(Path(tmp) / "data"))[3:]]
+        frozen = [str(_exe(folder)), *app_command(str(Path(tmp) / "data"))[3:]]
         source = app_command(str(Path(tmp) / "data"))
         try:
             f_runs, s_runs = measure_pair(frozen, source, runs, offscreen_env())

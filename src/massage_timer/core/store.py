@@ -882,7 +882,7 @@ def open_store(
     backups: Path | None = None,
     daily_backup: bool = False,
     keep: int = DEFAULT_KEEP,
-    busy_seconds: float = OPEN_BUSY_SECONDS,
+    busy_seconds: float | None = None,
 ) -> tuple[Store, OpenReport]:
     """Open (or create) the log at ``path``, moving an unreadable one aside.
 
@@ -894,7 +894,8 @@ def open_store(
             A backup is always made there before an existing log is migrated.
         daily_backup: also make a backup when none was made today.
         keep: how many backups to keep.
-        busy_seconds: how long to wait for another program's lock.
+        busy_seconds: how long to wait for another program's lock
+            (default :data:`OPEN_BUSY_SECONDS`).
 
     A log that can be read but not written is opened read-only
     (``store.read_only``; ``report.read_only`` says why).
@@ -904,6 +905,7 @@ def open_store(
         StoreError: the file or its folder cannot be used at all (left untouched).
     """
     report = OpenReport(path_text=str(path))
+    busy_seconds = OPEN_BUSY_SECONDS if busy_seconds is None else busy_seconds
     backups = backups if backups is not None else path.parent / "backups"
     if read_only:
         return _open_for_reading(path, report, busy_seconds)

@@ -49,8 +49,11 @@ def test_detail_pane_shows_steps_and_prepare_emits(qtbot, library) -> None:  # n
     for step in library.get("cupping-static").protocol.steps:
         assert step.title in text
     assert "10m – 20m" in text
-    thumbs = [label for label in page.detail.findChildren(QLabel) if label.pixmap() and not label.pixmap().isNull()]
-    assert len(thumbs) >= len(library.get("cupping-static").protocol.steps)
+    def thumbs() -> list[QLabel]:
+        return [label for label in page.detail.findChildren(QLabel) if label.pixmap() and not label.pixmap().isNull()]
+
+    # Illustrations are drawn just after the pane appears.
+    qtbot.waitUntil(lambda: len(thumbs()) >= len(library.get("cupping-static").protocol.steps))
     prepare = page.detail.findChild(QPushButton, "PrepareButton")
     with qtbot.waitSignal(page.start_requested) as blocker:
         prepare.click()

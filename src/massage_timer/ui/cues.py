@@ -166,12 +166,28 @@ class CuePlayer(QObject):
         self._pending_speech.setSingleShot(True)
         self._pending_speech.timeout.connect(self._say_pending)
         self._pending_text = ""
-        self._setup_sound()
+        self._sound_checked = False
+        if not background:
+            self._ensure_sound()
         self._speechd_checked.connect(self._on_speechd_checked)
         self._setup_speech(speech_engine, background)
         settings.changed.connect(self._on_setting)
 
     # ------------------------------------------------------------------ sound
+
+    def _ensure_sound(self) -> None:
+        """Load Qt Multimedia and the cue sounds once, when first needed.
+
+        With ``background=True`` this waits until a session is prepared, Settings
+        is opened or a cue plays, so that starting the app does not pay for it.
+        """
+        if not self._sound_checked:
+            self._sound_checked = True
+            self._setup_sound()
+
+    def warm_up(self) -> None:
+        """Get sound ready now (before a session), so that the first cue is on time."""
+        self._ensure_sound()
 
     def _setup_sound(self) -> None:
         try:
@@ -230,6 +246,7 @@ class CuePlayer(QObject):
         if not self.settings.get("sound_enabled"):
             return
         self.played = [*self.played[-19:], kind]
+        self._ensure_sound()
         effect = self._effects.get(kind)
         if effect is None or not self._effect_usable(effect):
             self._beep()
@@ -371,6 +388,7 @@ class CuePlayer(QObject):
 
     def status(self) -> tuple[bool, str, bool, str]:
         """``(sound_ok, sound_reason, speech_ok, speech_reason)``, the reasons in plain words."""
+        self._ensure_sound()
         sound_reason = self._sound_reason
         if not self._sound_ok:
             sound_reason += "; the system beep and the screen flash are used instead"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -28,16 +29,14 @@ from ..core.paths import DataPaths
 from ..core.plan import build_plan
 from ..core.protocols import LoadedProtocol
 from ..core.store import SessionInfo, Store, StoreError
-from .cues import CuePlayer
-from .help_page import HelpPage
 from .protocols_page import ProtocolsPage
 from .session_controller import SessionController
-from .session_page import SessionPage
 from .settings import Settings
-from .settings_page import SettingsPage
-from .setup_dialog import SetupDialog
 from .theme import apply_theme
 from .widgets import app_icon, plain_label
+
+if TYPE_CHECKING:  # the pages and cues are imported when first opened, not at start-up
+    from .cues import CuePlayer
 
 PAGES = (
     ("protocols", "Protocols", "Ctrl+1"),
@@ -84,7 +83,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.store_notice = store_notice
         self.controller = controller or SessionController(parent=self)
-        self.cues = cues or CuePlayer(settings, self, background=True)
+        self._cues = cues
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
         self.setMinimumSize(960, 640)
@@ -160,8 +159,19 @@ class MainWindow(QMainWindow):
             self.resize(1180, 780)
         self._first_paint = _FirstPaint()
         self._first_paint.painted.connect(self.first_painted.emit)
+        # Once the window is up, start looking for the speech service in the background.
+        self.first_painted.connect(lambda: QTimer.singleShot(500, self, lambda: self.cues))
         side.installEventFilter(self._first_paint)
         self.show_page("protocols")
+
+    @property
+    def cues(self) -> CuePlayer:
+        """Sound, voice and notifications, set up when first needed (not at start-up)."""
+        if self._cues is None:
+            from .cues import CuePlayer
+
+            self._cues = CuePlayer(self.settings, self, background=True)
+        return self._cues
 
     # ----------------------------------------------------------- pages
 
@@ -201,6 +211,8 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_session(self) -> QWidget:
+        from .session_page import SessionPage
+
         page = SessionPage(self.controller, self.settings, self.cues, self.store)
         page.saved.connect(lambda _sid: self.show_page("history"))
         page.closed.connect(lambda: self.show_page("protocols"))
@@ -219,6 +231,8 @@ class MainWindow(QMainWindow):
         return HistoryPage(self.store, self.settings)
 
     def _make_settings(self) -> QWidget:
+        from .settings_page import SettingsPage
+
         page = SettingsPage(self.settings, self.paths)
 
         def show_cue_status() -> None:
@@ -283,6 +297,8 @@ class MainWindow(QMainWindow):
         return before
 
     def _make_help(self) -> QWidget:
+        from .help_page import HelpPage
+
         page = HelpPage()
         if hasattr(page, "self_test_requested"):
             page.self_test_requested.connect(self._run_self_test)
@@ -309,6 +325,8 @@ class MainWindow(QMainWindow):
             for p in self.store.persons():
                 if p not in persons:
                     persons.append(p)
+        from .setup_dialog import SetupDialog
+
         dialog = SetupDialog(loaded, self.settings, persons, self)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
             return
@@ -316,6 +334,7 @@ class MainWindow(QMainWindow):
         self.start_from_setup(loaded, dialog.result_value())
 
     def start_from_setup(self, loaded: LoadedProtocol, result) -> None:  # noqa: ANN001
+        self.cues.warm_up()
         plan = build_plan(loaded.protocol, result.variant, result.side, result.durations)
         info = SessionInfo(
             protocol_id=loaded.protocol.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -97,16 +97,10 @@ class StepRow(QFrame):
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 6, 0, 6)
-        thumb = QLabel()
-        thumb.setFixedSize(THUMB)
-        path = loaded.resolve_image(step.image_for("left"))
-        pixmap = load_image(path, THUMB, self.devicePixelRatioF() or 1.0)
-        if pixmap is not None:
-            thumb.setPixmap(pixmap)
-        else:
-            thumb.setText("no picture")
-            thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        row.addWidget(thumb, 0, Qt.AlignmentFlag.AlignTop)
+        self.thumb = QLabel()
+        self.thumb.setFixedSize(THUMB)
+        self._image = loaded.resolve_image(step.image_for("left"))
+        row.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         title = f"{number}. {step.title}"
         if step.optional:
@@ -121,6 +115,16 @@ class StepRow(QFrame):
         text.addWidget(plain_label(reflow(step.instructions)))
         text.addStretch(1)
         row.addLayout(text, 1)
+
+
+    def load_thumbnail(self) -> None:
+        """Draw the illustration (done just after the pane appears, to open faster)."""
+        pixmap = load_image(self._image, THUMB, self.devicePixelRatioF() or 1.0)
+        if pixmap is not None:
+            self.thumb.setPixmap(pixmap)
+        else:
+            self.thumb.setText("no picture")
+            self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
 
 class DetailPane(QScrollArea):
@@ -185,10 +189,12 @@ class DetailPane(QScrollArea):
             lay.addWidget(plain_label("Precautions", "heading"))
             lay.addWidget(plain_label("\n".join(f"• {p}" for p in proto.precautions)))
         lay.addWidget(plain_label("Steps", "heading"))
-        for i, step in enumerate(proto.steps, 1):
-            lay.addWidget(StepRow(i, step, loaded))
+        rows = [StepRow(i, step, loaded) for i, step in enumerate(proto.steps, 1)]
+        for row in rows:
+            lay.addWidget(row)
         lay.addStretch(1)
         self.setWidget(w)
+        QTimer.singleShot(0, w, lambda: [row.load_thumbnail() for row in rows])
 
     def show_broken(self, entry: Entry) -> None:
         w = QWidget()

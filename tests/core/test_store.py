@@ -444,3 +444,37 @@ def test_an_empty_file_becomes_a_log(data_dir):
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         store.close()
+
+
+def test_version_1_log_gets_session_totals_on_upgrade(data_dir) -> None:  # noqa: ANN001
+    """A log written before sessions kept their totals is upgraded with the right figures."""
+    import sqlite3
+
+    from massage_timer.core import store as store_module
+
+    conn = sqlite3.connect(data_dir.database, isolation_level=None)
+    for statement in store_module._statements(store_module._MIGRATIONS[1]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version=1")
+    conn.execute(
+        "INSERT INTO sessions (id, protocol_id, protocol_title, person, started_ts, status, steps_total)"
+        " VALUES ('s1', 'honey', 'Honey massage', 'Me', 1767603600, 'completed', 3)"
+    )
+    for seq, (index, planned, active, outcome) in enumerate(
+        [(0, 120, 120.0, "completed"), (1, None, 95.5, "completed"), (1, None, 10.0, "skipped")], 1
+    ):
+        conn.execute(
+            "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, timed, planned,"
+            " started_ts, active_seconds, outcome) VALUES ('s1', ?, ?, 'x', 'X', 1, ?, 1767603600, ?, ?)",
+            (seq, index, planned, active, outcome),
+        )
+    conn.close()
+    upgraded, _ = open_store(data_dir.database)
+    try:
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+        row = upgraded.session("s1")
+        assert row is not None
+        assert (row.planned_seconds, row.actual_seconds, row.steps_done) == (120, 225.5, 2)
+        assert upgraded.minutes_per_week() == [("2026-01-05", "honey", 225.5 / 60)]
+    finally:
+        upgraded.close()

@@ -88,14 +88,15 @@ def test_a_backup_is_made_before_a_migration(data_dir, monkeypatch) -> None:  # 
     store, _ = open_store(data_dir.database)
     sid = log_session(store)
     store.close()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_module._MIGRATIONS, 2, "ALTER TABLE sessions ADD COLUMN mood TEXT")
+    current = store_module.SCHEMA_VERSION
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(store_module._MIGRATIONS, current + 1, "ALTER TABLE sessions ADD COLUMN mood TEXT")
     store, report = open_store(data_dir.database, backups=data_dir.backups)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
         assert report.backup is not None and report.backup.parent == data_dir.backups
         conn = sqlite3.connect(report.backup)
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # the log as it was
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current  # the log as it was
         assert conn.execute("SELECT id FROM sessions").fetchone()[0] == sid
         conn.close()
     finally:
@@ -107,15 +108,16 @@ def test_no_migration_without_its_backup(data_dir, monkeypatch) -> None:  # noqa
     log_session(store)
     store.close()
     before = data_dir.database.read_bytes()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_module._MIGRATIONS, 2, "ALTER TABLE sessions ADD COLUMN mood TEXT")
+    current = store_module.SCHEMA_VERSION
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(store_module._MIGRATIONS, current + 1, "ALTER TABLE sessions ADD COLUMN mood TEXT")
     blocked = data_dir.root / "blocked"
     blocked.write_text("a file where the backups folder should be")
     with pytest.raises(StoreError) as info:
         open_store(data_dir.database, backups=blocked)
     assert "left untouched" in str(info.value) and str(blocked) in str(info.value)
     conn = sqlite3.connect(data_dir.database)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == current
     conn.close()
     assert len(before) > 0
 

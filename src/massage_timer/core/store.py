@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .engine import StepRun
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 STATUSES = ("running", "completed", "stopped", "interrupted")
 
@@ -98,7 +98,32 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (session_id, seq)
     );
     """,
+    # Each session keeps its own totals, so that History and its charts scale with the
+    # number of sessions, not of steps (a busy practice logs ~500k steps in ten years).
+    2: """
+    ALTER TABLE sessions ADD COLUMN planned_seconds INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN active_seconds REAL NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN steps_done INTEGER NOT NULL DEFAULT 0;
+    UPDATE sessions SET
+        planned_seconds = COALESCE((SELECT SUM(r.planned) FROM step_runs r
+                                    WHERE r.session_id = sessions.id AND r.outcome != 'running'), 0),
+        active_seconds = COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r
+                                   WHERE r.session_id = sessions.id), 0),
+        steps_done = (SELECT COUNT(DISTINCT r.step_index) FROM step_runs r
+                      WHERE r.session_id = sessions.id AND r.outcome = 'completed');
+    CREATE INDEX sessions_started_protocol ON sessions (started_ts, protocol_id, active_seconds);
+    """,
 }
+
+_REFRESH_TOTALS = """
+UPDATE sessions SET
+    planned_seconds = COALESCE((SELECT SUM(r.planned) FROM step_runs r
+                                WHERE r.session_id = sessions.id AND r.outcome != 'running'), 0),
+    active_seconds = COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r
+                               WHERE r.session_id = sessions.id), 0),
+    steps_done = (SELECT COUNT(DISTINCT r.step_index) FROM step_runs r
+                  WHERE r.session_id = sessions.id AND r.outcome = 'completed')
+"""
 
 CSV_COLUMNS = (
     "session_id",
@@ -293,11 +318,7 @@ _SESSION_SELECT = """
 SELECT s.id, s.protocol_id, s.protocol_title, s.protocol_sha256, s.variant, s.person,
        s.performed_by, s.side, s.stage, s.started_ts, s.utc_offset_min, s.ended_ts, s.status,
        s.steps_total, s.pain_before, s.pain_after, s.notes, s.reviewed,
-       COALESCE((SELECT SUM(r.planned) FROM step_runs r WHERE r.session_id = s.id
-                 AND r.outcome != 'running'), 0),
-       COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r WHERE r.session_id = s.id), 0),
-       (SELECT COUNT(DISTINCT r.step_index) FROM step_runs r WHERE r.session_id = s.id
-                 AND r.outcome = 'completed')
+       s.planned_seconds, s.active_seconds, s.steps_done
 FROM sessions s
 """
 
@@ -457,6 +478,32 @@ class Store:
                     str(run.outcome),
                 ),
             )
+            c.execute(_REFRESH_TOTALS + " WHERE id=?", (session_id,))
+
+    def bulk_insert(self, sessions: Sequence[Sequence[object]], step_rows: Sequence[Sequence[object]]) -> None:
+        """Insert many finished sessions and their steps in one transaction (imports, benchmarks).
+
+        ``sessions`` rows: id, protocol_id, protocol_title, protocol_sha256, variant, person,
+        performed_by, side, stage, started_ts, utc_offset_min, ended_ts, status, steps_total,
+        pain_before, pain_after, notes, reviewed. ``step_rows``: the ``step_runs`` columns in
+        table order.
+        """
+        with self._tx() as c:
+            c.executemany(
+                "INSERT INTO sessions (id, protocol_id, protocol_title, protocol_sha256, variant,"
+                " person, performed_by, side, stage, started_ts, utc_offset_min, ended_ts, status,"
+                " steps_total, pain_before, pain_after, notes, reviewed)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                sessions,
+            )
+            c.executemany(
+                "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, side, timed,"
+                " planned, initial_planned, started_ts, ended_ts, active_seconds, paused_seconds,"
+                " overrun_seconds, extensions, adjusted_seconds, overridden, slept_seconds, outcome)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                step_rows,
+            )
+            c.executemany(_REFRESH_TOTALS + " WHERE id=?", [(row[0],) for row in sessions])
 
     def end_session(self, session_id: str, status: str, ended_ts: float) -> None:
         if status not in ("completed", "stopped"):
@@ -517,6 +564,7 @@ class Store:
                     "UPDATE step_runs SET outcome='interrupted' WHERE session_id=? AND outcome='running'",
                     (sid,),
                 )
+                c.execute(_REFRESH_TOTALS + " WHERE id=?", (sid,))
         return ids
 
     # ----------------------------------------------------------- reads
@@ -582,8 +630,8 @@ class Store:
         where, args = (flt or Filter()).where()
         sql = (
             "SELECT date(s.started_ts + s.utc_offset_min * 60, 'unixepoch', '-6 days', 'weekday 1')"
-            " AS week, s.protocol_id, SUM(r.active_seconds) / 60.0"
-            " FROM sessions s JOIN step_runs r ON r.session_id = s.id"
+            " AS week, s.protocol_id, SUM(s.active_seconds) / 60.0"
+            " FROM sessions s"
             + where
             + " GROUP BY week, s.protocol_id ORDER BY week"
         )
@@ -640,10 +688,9 @@ class Store:
         row = self.conn.execute(
             "SELECT COUNT(*), MIN(s.started_ts), MAX(s.started_ts), AVG(s.pain_before),"
             " AVG(s.pain_after), AVG(s.pain_after - s.pain_before), COUNT(s.pain_after - s.pain_before),"
-            " COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r WHERE r.session_id IN"
-            " (SELECT s.id FROM sessions s" + where + ")), 0)"
+            " COALESCE(SUM(s.active_seconds), 0)"
             " FROM sessions s" + where,
-            [*args, *args],
+            args,
         ).fetchone()
         persons = [
             r[0]

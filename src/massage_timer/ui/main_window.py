@@ -37,6 +37,7 @@ from .widgets import app_icon, plain_label
 
 if TYPE_CHECKING:  # the pages and cues are imported when first opened, not at start-up
     from .cues import CuePlayer
+    from .settings_page import SettingsPage
 
 PAGES = (
     ("protocols", "Protocols", "Ctrl+1"),
@@ -251,6 +252,8 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------- backups
 
     def _settings_page(self) -> SettingsPage:
+        from .settings_page import SettingsPage
+
         page = self.page("settings")
         assert isinstance(page, SettingsPage)
         return page

@@ -285,17 +285,4 @@ def generate_bulk(
                 1,
             )
         )
-    with store._tx() as c:  # noqa: SLF001 - one transaction for the whole batch
-        c.executemany(
-            "INSERT INTO sessions (id, protocol_id, protocol_title, protocol_sha256, variant, person,"
-            " performed_by, side, stage, started_ts, utc_offset_min, ended_ts, status, steps_total,"
-            " pain_before, pain_after, notes, reviewed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            sessions,
-        )
-        c.executemany(
-            "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, side, timed, planned,"
-            " initial_planned, started_ts, ended_ts, active_seconds, paused_seconds, overrun_seconds,"
-            " extensions, adjusted_seconds, overridden, slept_seconds, outcome)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            step_rows,
-        )
+    store.bulk_insert(sessions, step_rows)

@@ -121,7 +121,7 @@ def style_sheet(dark: bool, pt: float = 10.0) -> str:
     return f"""
     QWidget#Sidebar {{ background: {side}; }}
     QListWidget#SidebarList {{ background: transparent; border: none; font-size: {em(1.15)}; outline: 0; }}
-    QListWidget#ProtocolList {{ background: transparent; border: none; outline: 0; }}
+    QListWidget#ProtocolList {{ background: palette(window); border: none; outline: 0; }}
     QListWidget#ProtocolList::item, QListWidget#ProtocolList::item:selected {{ background: transparent; border: none; }}
     QListWidget#SidebarList::item {{ padding: 0.6em 0.8em; border-radius: 6px; margin: 2px 6px; }}
     QListWidget#SidebarList::item:selected {{ background: {TEAL}; color: white; }}

@@ -515,3 +515,31 @@ def test_charts_see_new_sessions_after_refresh(qtbot, sample_store: Store, setti
     with qtbot.waitSignal(page.charts_updated, timeout=10_000):
         page.person.setCurrentIndex(0)  # numbers remembered for this filter
     assert total() == 61
+
+
+def test_notes_and_delete_on_a_log_that_cannot_be_written_say_so(qtbot, store, settings, monkeypatch) -> None:  # noqa: ANN001
+    """A full disk or a read-only log: a clear message, nothing lost, no exception in a slot."""
+    from massage_timer.core.store import StoreError
+    from massage_timer.ui import history_page as module
+    from massage_timer.ui.sample_data import fill_sample_history
+
+    fill_sample_history(store, n=3, seed=2)
+    page = module.HistoryPage(store, settings)
+    qtbot.addWidget(page)
+    page.refresh()
+    page._select_row(0)
+    session = page.detail.session
+    assert session is not None
+    told: list[str] = []
+    monkeypatch.setattr(module, "_tell", lambda _p, title, text, warning=False: told.append(title))
+    monkeypatch.setattr(module, "_confirm", lambda *a: True)
+
+    def refuse(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(store, "update_session", refuse)
+    monkeypatch.setattr(store, "delete_session", refuse)
+    page._on_save_notes("keep me")
+    page._on_delete(session.id)
+    assert told == ["Notes not saved", "Session not deleted"]
+    assert store.session(session.id) is not None

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.store import Filter, SessionRow, StepRow, Store
+from ..core.store import Filter, SessionRow, StepRow, Store, StoreError
 from .history_model import (
     COL_DATE,
     COL_DURATION,
@@ -666,7 +666,11 @@ class HistoryPage(QWidget):
         session = self.detail.session
         if session is None:
             return
-        self.store.update_session(session.id, notes=text)
+        try:
+            self.store.update_session(session.id, notes=text)
+        except StoreError as exc:
+            _tell(self, "Notes not saved", f"The notes could not be saved: {exc}\n\nThey are still in the box.", warning=True)
+            return
         row = self.table.currentIndex().row()
         self.model.invalidate(row)
         fresh = self.store.session(session.id)
@@ -684,7 +688,11 @@ class HistoryPage(QWidget):
         if not _confirm(self, "Delete session", text):
             return
         row = self.table.currentIndex().row()
-        self.store.delete_session(session_id)
+        try:
+            self.store.delete_session(session_id)
+        except StoreError as exc:
+            _tell(self, "Session not deleted", f"The session could not be deleted: {exc}", warning=True)
+            return
         self._loader.forget()
         self.detail.show_session(None, [])
         self._fill_combo(self.person, "All people", [(p, p) for p in self.store.persons()])

@@ -428,9 +428,17 @@ class MainWindow(QMainWindow):
                     QMessageBox.StandardButton.No,
                 )
                 if sure == QMessageBox.StandardButton.Yes:
-                    self.store.delete_session(row.id)
+                    try:
+                        self.store.delete_session(row.id)
+                    except StoreError as exc:
+                        QMessageBox.warning(self, APP_NAME, f"The session could not be deleted: {exc}")
                     continue
-            self.store.update_session(row.id, reviewed=True)
+            try:
+                self.store.update_session(row.id, reviewed=True)
+            except StoreError as exc:
+                # Not fatal: it is kept as interrupted and will be shown again next time.
+                QMessageBox.warning(self, APP_NAME, f"The session log could not be updated: {exc}")
+                return
             if clicked is review:
                 self.show_page("history")
                 select = getattr(self._pages.get("history"), "select_session", None)

@@ -70,7 +70,7 @@ from .keep_awake import KeepAwake
 from .session_controller import SessionController
 from .settings import Settings
 from .theme import ACCENT, TEAL, current_is_dark
-from .widgets import load_image, plain_label, reflow
+from .widgets import ask, load_image, plain_label, reflow
 
 EXTRA_KEYS: dict[str, tuple[str, ...]] = {
     # Keys that some keyboards and pedals send for the same actions.
@@ -91,21 +91,6 @@ def show_message(parent: QWidget, title: str, text: str) -> None:
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.exec()
-
-
-def ask(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
-    """A yes/no question with plain-word buttons; ``no`` is the default."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(title)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no_button)
-    box.setEscapeButton(no_button)
-    box.exec()
-    return box.clickedButton() is yes_button
 
 
 # --------------------------------------------------------------- wording

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import (
 from ..core.paths import DataPaths
 from ..core.resources import ResourceError, builtin_protocols_dir
 from .settings import BACKUP_KEEP_RANGE, TEXT_SCALES, THEMES, WARN_CHOICES, Settings
-from .widgets import button, plain_label, set_role
+from .widgets import ask, button, plain_label, set_role
 
 WARN_LABELS = {0: "Off", 3: "3 seconds before the end", 10: "10 seconds before the end"}
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -50,19 +49,6 @@ CONTENT_MAX_WIDTH = 880
 def _open_url(url: QUrl) -> bool:
     """Open ``url`` with the desktop's handler (a seam for tests)."""
     return QDesktopServices.openUrl(url)
-
-
-def _ask(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(title)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no_button)
-    box.exec()
-    return box.clickedButton() is yes_button
 
 
 def rate_text(rate: float) -> str:
@@ -87,7 +73,7 @@ class SettingsPage(QWidget):
         self.settings = settings
         self.paths = paths
         self._voices: list[str] = []
-        self.confirm: Callable[[QWidget, str, str, str, str], bool] = _ask
+        self.confirm: Callable[[QWidget, str, str, str, str], bool] = ask
         """The yes/no question before a restore (replaceable in tests)."""
 
         self._scroll = scroll = QScrollArea(self)

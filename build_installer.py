@@ -300,9 +300,7 @@ def prune(toc: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """
     toc = list(toc)
     kept = [entry for entry in toc if keep_file(entry[0])]
-    dropped = {
-        Path(dest).name for dest, _src, kind in toc if kind == "BINARY" and not keep_file(dest)
-    }
+    dropped = {Path(dest).name for dest, _src, kind in toc if kind == "BINARY" and not keep_file(dest)}
     if dropped:
         from PyInstaller.depend import bindepend  # only inside PyInstaller's run
 
@@ -314,9 +312,7 @@ def prune(toc: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
                 if needs:
                     broken.append(f"{dest} needs {', '.join(sorted(needs))}")
         if broken:
-            raise SystemExit(
-                "build_installer: dropped libraries are still needed:\n  " + "\n  ".join(broken)
-            )
+            raise SystemExit("build_installer: dropped libraries are still needed:\n  " + "\n  ".join(broken))
     return [_stripped(entry) for entry in kept]
 
 
@@ -328,11 +324,7 @@ def _stripped(entry: tuple[str, str, str]) -> tuple[str, str, str]:
     from the interpreter's files; wheels' libraries (Qt, numpy) are never touched.
     """
     dest, src, kind = entry
-    if (
-        kind not in ("BINARY", "EXTENSION")
-        or not sys.platform.startswith("linux")
-        or not shutil.which("strip")
-    ):
+    if kind not in ("BINARY", "EXTENSION") or not sys.platform.startswith("linux") or not shutil.which("strip"):
         return entry
     base = Path(sys.base_prefix).resolve()
     source = Path(src).resolve()
@@ -736,9 +728,7 @@ def _median_start(cmd: list[str], env: dict[str, str], runs: int = STARTUP_RUNS)
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=SMOKE_TIMEOUT)
         elapsed = time.perf_counter() - start
         if proc.returncode != 0:
-            raise RuntimeError(
-                f"{cmd[0]} --exit-after-startup failed ({proc.returncode}):\n{proc.stderr}"
-            )
+            raise RuntimeError(f"{cmd[0]} --exit-after-startup failed ({proc.returncode}):\n{proc.stderr}")
         if i:
             times.append(elapsed)
     return statistics.median(times)
@@ -755,9 +745,7 @@ def smoke(version: str, onefile: bool, source_python: Path | None) -> int:
         cmd = [str(exe), "--data-dir", str(Path(tmp) / "data"), "--self-test"]
         print("+", " ".join(cmd), flush=True)
         try:
-            proc = subprocess.run(
-                cmd, env=env, capture_output=True, text=True, timeout=SMOKE_TIMEOUT
-            )
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=SMOKE_TIMEOUT)
         except subprocess.TimeoutExpired:
             print(
                 f"smoke: FAIL: the self-test did not finish within {SMOKE_TIMEOUT} s",
@@ -780,9 +768,7 @@ def smoke(version: str, onefile: bool, source_python: Path | None) -> int:
         archive = tarball_path(version)
         if sys.platform.startswith("linux") and archive.exists():
             print(f"size: {archive.name} {archive.stat().st_size / 1e6:.1f} MB")
-        frozen = _median_start(
-            [str(exe), "--data-dir", str(Path(tmp) / "data"), "--exit-after-startup"], env
-        )
+        frozen = _median_start([str(exe), "--data-dir", str(Path(tmp) / "data"), "--exit-after-startup"], env)
         line = f"start-up (median of {STARTUP_RUNS}, offscreen): frozen {frozen:.2f} s"
         if source_python is not None:
             source = _median_start(
@@ -831,8 +817,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     if not args.smoke:
         print(
-            f"Building {name} {version} for {platform_tag()} "
-            f"({'one file' if args.onefile else 'one folder'})",
+            f"Building {name} {version} for {platform_tag()} ({'one file' if args.onefile else 'one folder'})",
             flush=True,
         )
         if python is None:

@@ -95,7 +95,7 @@ def test_protocols_shows_user_files_overrides_and_broken_ones(capsys, data_dir):
     assert honey[0]["title"].startswith("My ")
     broken = [r for r in rows if "error" in r]
     assert len(broken) == 1 and "broken.toml" in broken[0]["error"]
-    assert BUILTIN_IDS <= {r["id"] for r in rows}
+    assert {r["id"] for r in rows} >= BUILTIN_IDS
     code, out, _ = run_cli(capsys, "protocols")
     assert code == 0 and "BROKEN" in out and "overrides built-in" in out
 

@@ -144,9 +144,7 @@ def _clean_env(home: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get(BUNDLE_ENV), reason=f"{BUNDLE_ENV} does not name a built tarball"
-)
+@pytest.mark.skipif(not os.environ.get(BUNDLE_ENV), reason=f"{BUNDLE_ENV} does not name a built tarball")
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the tarball is the Linux bundle")
 def test_unpacked_bundle_passes_its_self_test(bi: ModuleType, tmp_path: Path) -> None:
     tarball = Path(os.environ[BUNDLE_ENV])

@@ -157,8 +157,7 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     if not instance.acquire():
         if instance.ask_to_raise():
             print(
-                f"massage-timer: {APP_NAME} is already running for {paths.root}; "
-                "its window was brought to the front.",
+                f"massage-timer: {APP_NAME} is already running for {paths.root}; its window was brought to the front.",
                 file=sys.stderr,
             )
             return 0

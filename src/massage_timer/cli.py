@@ -102,10 +102,7 @@ def cmd_protocols(args: argparse.Namespace) -> int:
         if row["untimed_steps"]:
             span += " + untimed"
         mark = " (overrides built-in)" if row["overrides_builtin"] else ""
-        print(
-            f"{row['id']:<18} {row['title'][:38]:<38} {span:<22} {','.join(row['stages']):<16} "
-            f"{row['file']}{mark}"
-        )
+        print(f"{row['id']:<18} {row['title'][:38]:<38} {span:<22} {','.join(row['stages']):<16} {row['file']}{mark}")
     return EXIT_OK
 
 
@@ -134,7 +131,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         if report.message:
             _err(report.message)
     flt = Filter(person=args.person, protocol_id=args.protocol)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115 - closed in the finally below
     try:
         if args.csv:
             if store is None:

@@ -59,9 +59,7 @@ def table(rows: Iterable[Row]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(
-            f"| {r.figure} | {r.measured} | {r.baseline} | {r.ratio} | {r.target} | {r.verdict} |"
-        )
+        lines.append(f"| {r.figure} | {r.measured} | {r.baseline} | {r.ratio} | {r.target} | {r.verdict} |")
     return "\n".join(lines)
 
 

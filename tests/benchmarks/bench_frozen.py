@@ -59,9 +59,7 @@ def run(quick: bool = False) -> list[Row]:
         return [Row("Frozen app", "not built", "", "", "", None)]
     rows = []
     if tarball is not None:
-        rows.append(
-            Row("Frozen app: download (tar.gz)", mib(tarball.stat().st_size), "", "", "", None)
-        )
+        rows.append(Row("Frozen app: download (tar.gz)", mib(tarball.stat().st_size), "", "", "", None))
     rows.append(Row("Frozen app: installed folder", mib(_size(folder)), "", "", "", None))
     runs = 3 if quick else 7
     with tempfile.TemporaryDirectory(prefix="mt-bench-frozen-") as tmp:

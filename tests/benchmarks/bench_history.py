@@ -147,9 +147,7 @@ def run(quick: bool = False) -> list[Row]:
                     )
                 )
             else:
-                rows.append(
-                    Row(f"History {names[key]}, {n:,} sessions", ms(value), "", "", "", None)
-                )
+                rows.append(Row(f"History {names[key]}, {n:,} sessions", ms(value), "", "", "", None))
     return rows
 
 

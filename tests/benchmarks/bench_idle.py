@@ -75,9 +75,7 @@ def run(quick: bool = False) -> list[Row]:
         "<= 1 %",
         cpu_share <= 0.01,
     )
-    r2 = Row(
-        f"Idle: timer wake-ups ({label})", f"{wakeups:.1f} /s", "", "", "<= 3 /s", wakeups <= 3
-    )
+    r2 = Row(f"Idle: timer wake-ups ({label})", f"{wakeups:.1f} /s", "", "", "<= 3 /s", wakeups <= 3)
     r3 = Row(f"Idle: widget paints ({label})", f"{paints:.1f} /s", "", "", "info", None)
     r3.notes.append(
         "paint events by widget class: "

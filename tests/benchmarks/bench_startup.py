@@ -130,8 +130,7 @@ def run(quick: bool = False) -> list[Row]:
         t_ratio <= 1.5,
     )
     time_row.notes.append(
-        "runs app/bare: "
-        + ", ".join(f"{ms(a)}/{ms(b)}" for (a, _), (b, _) in zip(app_runs, bare_runs, strict=True))
+        "runs app/bare: " + ", ".join(f"{ms(a)}/{ms(b)}" for (a, _), (b, _) in zip(app_runs, bare_runs, strict=True))
     )
     mem_row = Row(
         "Start-up peak RSS",
@@ -150,8 +149,7 @@ def run(quick: bool = False) -> list[Row]:
         not heavy,
     )
     import_row.notes.append(
-        "top imports (cumulative, one -X importtime run): "
-        + ", ".join(f"{name} {ms(sec)}" for name, sec in ranked)
+        "top imports (cumulative, one -X importtime run): " + ", ".join(f"{name} {ms(sec)}" for name, sec in ranked)
     )
     return [time_row, mem_row, import_row]
 

@@ -21,9 +21,7 @@ from _common import PYTHON, Row, main_for, median, ms
 
 
 def _burners() -> list[subprocess.Popen[bytes]]:
-    return [
-        subprocess.Popen([PYTHON, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)
-    ]
+    return [subprocess.Popen([PYTHON, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -45,9 +43,7 @@ def run(quick: bool = False) -> list[Row]:
         independent.append(now_mono - (t0[0] + seconds * (run.index + 1)))  # type: ignore[attr-defined]
 
     # Connected ahead of the page: the moment the signal reaches the UI.
-    rig = session_rig(
-        timed_protocol(steps, seconds), before_page=lambda c: c.step_ended.connect(on_step_ended)
-    )
+    rig = session_rig(timed_protocol(steps, seconds), before_page=lambda c: c.step_ended.connect(on_step_ended))
     controller, engine = rig.controller, rig.controller.engine
     assert engine is not None
 
@@ -89,12 +85,9 @@ def run(quick: bool = False) -> list[Row]:
         return rows
     med, worst = median(abs(e) for e in errors), max(abs(e) for e in errors)
     r1 = Row(f"Timer: step-end error, median ({label})", ms(med), "", "", "<= 10 ms", med <= 0.010)
+    r1.notes.append("per step (ms, vs. engine deadline): " + ", ".join(f"{e * 1000:.1f}" for e in errors))
     r1.notes.append(
-        "per step (ms, vs. engine deadline): " + ", ".join(f"{e * 1000:.1f}" for e in errors)
-    )
-    r1.notes.append(
-        "per step (ms, vs. start + planned, monotonic): "
-        + ", ".join(f"{e * 1000:.1f}" for e in independent)
+        "per step (ms, vs. start + planned, monotonic): " + ", ".join(f"{e * 1000:.1f}" for e in independent)
     )
     r2 = Row(f"Timer: step-end error, max ({label})", ms(worst), "", "", "<= 50 ms", worst <= 0.050)
     r3 = Row(

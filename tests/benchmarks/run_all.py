@@ -32,9 +32,7 @@ def _run_module(name: str, quick: bool) -> list[Row]:
         f"import {name} as m; rows = m.run({quick!r});"
         "print('@@ROWS@@' + json.dumps([dataclasses.asdict(r) for r in rows]))"
     )
-    proc = subprocess.run(
-        [PYTHON, "-c", code, str(HERE)], env=offscreen_env(), capture_output=True, text=True
-    )
+    proc = subprocess.run([PYTHON, "-c", code, str(HERE)], env=offscreen_env(), capture_output=True, text=True)
     for line in proc.stdout.splitlines():
         if line.startswith("@@ROWS@@"):
             return [Row(**d) for d in json.loads(line[len("@@ROWS@@") :])]
@@ -59,9 +57,7 @@ def main() -> int:
     text = "\n".join([head, "", table(rows), "", *notes, ""])
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.md").write_text(text, encoding="utf-8")
-    (OUT / "results.json").write_text(
-        json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8"
-    )
+    (OUT / "results.json").write_text(json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8")
     print(text)
     return 0 if all(r.ok is not False for r in rows) else 1
 

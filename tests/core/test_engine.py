@@ -22,12 +22,10 @@ from massage_timer.core.engine import (
     SecondsLeft,
     SessionEngine,
     SessionFinished,
-    SessionStarted,
     SessionStopped,
     SleepDetected,
     State,
     StepEnded,
-    StepStarted,
     WaitingForConfirmation,
 )
 from massage_timer.core.plan import PlanError, build_plan
@@ -87,7 +85,12 @@ def long_protocol(make_protocol, third_waits: bool = False):
                 "duration": {"min": "1m", "default": "20m", "max": "30m"},
                 "cues": [{"at": "50%", "text": "half"}],
             },
-            {"id": "short", "title": "Short", "instructions": "x", "duration": {"min": "1m", "default": "5m", "max": "10m"}},
+            {
+                "id": "short",
+                "title": "Short",
+                "instructions": "x",
+                "duration": {"min": "1m", "default": "5m", "max": "10m"},
+            },
             {
                 "id": "third",
                 "title": "Third",
@@ -695,9 +698,7 @@ def test_a_block_of_per_side_steps_repeats_as_a_block(make_protocol):
             "duration": {"min": "10s", "default": "20s", "max": "30s"},
         }
 
-    protocol = make_protocol(
-        steps=[step("a"), step("b", True), step("c", True), step("d"), step("e", True)]
-    )
+    protocol = make_protocol(steps=[step("a"), step("b", True), step("c", True), step("d"), step("e", True)])
     plan = build_plan(protocol, side="both")
     assert [(p.step.id, p.side) for p in plan] == [
         ("a", None),

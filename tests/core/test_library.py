@@ -125,9 +125,7 @@ def test_user_file_overrides_a_builtin(tmp_path: Path, builtin_dir: Path) -> Non
 def test_broken_user_file_does_not_hide_the_others(tmp_path: Path, builtin_dir: Path) -> None:
     user = tmp_path / "user"
     write(user, "good.toml", protocol_text("good"))
-    broken_path = write(
-        user, "broken.toml", protocol_text("broken").replace('max = "10m"', 'max = "30s"')
-    )
+    broken_path = write(user, "broken.toml", protocol_text("broken").replace('max = "10m"', 'max = "30s"'))
     write(user, "garbage.toml", "this is = = not toml\n")
     library = load_library(user, builtin_dir)
 
@@ -147,9 +145,7 @@ def test_broken_user_file_does_not_hide_the_others(tmp_path: Path, builtin_dir: 
     assert library.get("broken") is None
 
 
-def test_broken_user_file_with_a_builtin_id_does_not_override(
-    tmp_path: Path, builtin_dir: Path
-) -> None:
+def test_broken_user_file_with_a_builtin_id_does_not_override(tmp_path: Path, builtin_dir: Path) -> None:
     user = tmp_path / "user"
     write(user, "honey.toml", protocol_text("honey").replace("schema = 1", "schema = 7"))
     library = load_library(user, builtin_dir)

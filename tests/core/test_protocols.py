@@ -159,9 +159,7 @@ def test_cupping_static_wait_and_rest() -> None:
     assert "illustrations/cupping-light-torch.svg" in images
     assert "illustrations/cupping-jars-placed.svg" in images
     assert any("synthetic" in p for p in protocol.precautions)
-    assert any(
-        p.startswith("General safety guidance (not from the article)") for p in protocol.precautions
-    )
+    assert any(p.startswith("General safety guidance (not from the article)") for p in protocol.precautions)
 
 
 def test_cupping_dynamic_movement_step() -> None:
@@ -288,9 +286,7 @@ def test_bad_table_matches_the_folder() -> None:
     assert len(on_disk) >= 24
 
 
-def _expect_error(
-    path: Path, where: str, fragment: str, roots: tuple[Path, ...] = ()
-) -> ProtocolError:
+def _expect_error(path: Path, where: str, fragment: str, roots: tuple[Path, ...] = ()) -> ProtocolError:
     with pytest.raises(ProtocolError) as info:
         read_protocol(path, roots)
     error = info.value
@@ -361,9 +357,7 @@ def test_file_just_under_the_size_limit_loads(tmp_path: Path) -> None:
 
 def test_too_many_steps(tmp_path: Path) -> None:
     head = VALID.split("[[steps]]")[0]
-    steps = "".join(
-        f'\n[[steps]]\nid = "s{i}"\ntitle = "S"\ninstructions = "x"\n' for i in range(101)
-    )
+    steps = "".join(f'\n[[steps]]\nid = "s{i}"\ntitle = "S"\ninstructions = "x"\n' for i in range(101))
     path = tmp_path / "many.toml"
     path.write_text(head + steps, encoding="utf-8")
     _expect_error(path, "steps", "at most 100 steps")
@@ -378,9 +372,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_several_problems_are_all_reported() -> None:
-    text = VALID.replace('stages = ["acute"]', 'stages = ["acute", "acute"]').replace(
-        'max = "5m"', 'max = "30s"'
-    )
+    text = VALID.replace('stages = ["acute"]', 'stages = ["acute", "acute"]').replace('max = "5m"', 'max = "30s"')
     with pytest.raises(ProtocolError) as info:
         parse_protocol(text.encode(), "two.toml")
     wheres = [p.where for p in info.value.problems]
@@ -592,10 +584,7 @@ def test_image_from_an_extra_root(tmp_path: Path) -> None:
     with pytest.raises(ProtocolError, match="not found"):
         read_protocol(path)
     loaded = read_protocol(path, (res_dir,))
-    assert (
-        loaded.resolve_image("illustrations/a.png")
-        == (res_dir / "illustrations" / "a.png").resolve()
-    )
+    assert loaded.resolve_image("illustrations/a.png") == (res_dir / "illustrations" / "a.png").resolve()
 
 
 def test_side_images_must_exist_for_both_sides(tmp_path: Path) -> None:

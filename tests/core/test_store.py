@@ -213,9 +213,7 @@ def test_a_session_left_running_is_interrupted_on_reopen(data_dir):
     store, _ = open_store(data_dir.database)
     done = record(store, MONDAY)
     sid = record(store, MONDAY + DAY, steps=1, status="running")
-    store.save_step(
-        sid, step_run(2, MONDAY + DAY + 60, active=0.0, ended_wall=None, outcome=Outcome.RUNNING)
-    )
+    store.save_step(sid, step_run(2, MONDAY + DAY + 60, active=0.0, ended_wall=None, outcome=Outcome.RUNNING))
     store.close()  # as if the app had crashed
 
     store, report = open_store(data_dir.database)
@@ -310,7 +308,7 @@ def test_pain_trend_and_sessions_per_protocol(store):
 def test_csv_export_round_trips_awkward_text(store, tmp_path):
     notes = 'sore, then "much" better\nsecond line; third, with comma'
     plain = record(store, MONDAY, notes=notes, pain=(7, 2))
-    formula = record(store, MONDAY + DAY, notes="=HYPERLINK(\"http://x\")", person="+Boris")
+    formula = record(store, MONDAY + DAY, notes='=HYPERLINK("http://x")', person="+Boris")
     empty = record(store, MONDAY + 2 * DAY)
     out = tmp_path / "history.csv"
     with open(out, "w", encoding="utf-8", newline="") as handle:
@@ -330,7 +328,7 @@ def test_csv_export_round_trips_awkward_text(store, tmp_path):
     assert (first["status"], first["planned_seconds"], first["actual_seconds"]) == ("completed", "120", "120")
     assert (first["steps_done"], first["steps_total"], first["side"], first["stage"]) == ("2", "2", "left", "remission")
     # text a spreadsheet would run as a formula is kept as text
-    assert rows[1]["notes"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1]["notes"] == '\'=HYPERLINK("http://x")'
     assert rows[1]["person"] == "'+Boris"
     assert rows[2]["notes"] == "" and rows[2]["pain_before"] == ""
     buffer = io.StringIO()

@@ -126,9 +126,7 @@ HOLDER = textwrap.dedent(
 
 
 def hold_lock(database: Path, how: str) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(database), how], stdout=subprocess.PIPE, env=child_env()
-    )
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(database), how], stdout=subprocess.PIPE, env=child_env())
     assert proc.stdout is not None
     assert proc.stdout.readline() == b"locked\n"
     return proc
@@ -303,7 +301,9 @@ class _FailingWrites:
 
 
 def test_a_full_disk_mid_session_keeps_the_session_running_and_what_was_saved(
-    data_dir, make_protocol, monkeypatch  # noqa: ANN001
+    data_dir,
+    make_protocol,
+    monkeypatch,  # noqa: ANN001
 ) -> None:
     store, _ = open_store(data_dir.database)
     earlier = log_session(store, notes="an earlier session")

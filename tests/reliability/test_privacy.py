@@ -142,7 +142,11 @@ def test_a_full_session_opens_no_network_socket(qtbot, data_dir, no_network) -> 
     clock = FakeClock()
     controller = SessionController(clock)
     window = MainWindow(
-        data_dir, settings, store, load_library(data_dir.protocols), controller=controller,
+        data_dir,
+        settings,
+        store,
+        load_library(data_dir.protocols),
+        controller=controller,
         cues=CuePlayer(settings, speech_engine="mock"),
     )
     qtbot.addWidget(window)

@@ -19,7 +19,7 @@ import math
 import tempfile
 import time
 import tomllib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
@@ -153,7 +153,7 @@ scalars = st.one_of(
     st.text(max_size=40),
     st.just("x" * 4001),
     st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)).map(
-        lambda d: d.replace(microsecond=0, tzinfo=timezone.utc)
+        lambda d: d.replace(microsecond=0, tzinfo=UTC)
     ),
     st.dates(),
     st.sampled_from(["", " ", "30s", "2m", "-1m", "1h", "50%", "150%", "0%", "99.9%", "x%", "1m30s", "9" * 30]),
@@ -219,7 +219,10 @@ duration = table(
     {"suggested": field(st.booleans())},
 )
 cue = table(
-    {"at": field(st.sampled_from(["50%", "-1m", "30s", 20, "0%", "100%"])), "text": field(st.text(min_size=1, max_size=30))},
+    {
+        "at": field(st.sampled_from(["50%", "-1m", "30s", 20, "0%", "100%"])),
+        "text": field(st.text(min_size=1, max_size=30)),
+    },
     {"image": field(IMAGES)},
 )
 step = table(
@@ -250,7 +253,10 @@ protocol_table = table(
     {
         "contraindications": field(
             st.lists(
-                table({"id": field(IDS), "question": field(st.text(max_size=20)), "reason": field(st.text(max_size=20))}, {}),
+                table(
+                    {"id": field(IDS), "question": field(st.text(max_size=20)), "reason": field(st.text(max_size=20))},
+                    {},
+                ),
                 max_size=2,
             )
         ),
@@ -258,7 +264,10 @@ protocol_table = table(
         "equipment": field(st.lists(st.text(max_size=20), max_size=3)),
         "variants": field(
             st.lists(
-                table({"id": field(st.sampled_from(["upper", "lower"])), "title": field(st.text(max_size=20))}, {"description": field(st.text(max_size=20))}),
+                table(
+                    {"id": field(st.sampled_from(["upper", "lower"])), "title": field(st.text(max_size=20))},
+                    {"description": field(st.text(max_size=20))},
+                ),
                 max_size=2,
             )
         ),

@@ -33,8 +33,13 @@ def window_factory(qtbot, data_dir: DataPaths) -> Iterator:  # noqa: ANN001
         controller = SessionController(FakeClock())
         cues = CuePlayer(settings, speech_engine="mock")
         window = MainWindow(
-            data_dir, settings, store, library or load_library(data_dir.protocols),
-            controller=controller, cues=cues, store_notice=notice,
+            data_dir,
+            settings,
+            store,
+            library or load_library(data_dir.protocols),
+            controller=controller,
+            cues=cues,
+            store_notice=notice,
         )
         qtbot.addWidget(window)
         window.resize(1280, 800)
@@ -134,9 +139,7 @@ def test_notes_with_html_stay_text_in_history_and_the_pdf_report(qtbot, store, t
     page.show()
     page.refresh()
     model = page.table.model()
-    cells = [
-        str(model.index(0, c).data(Qt.ItemDataRole.DisplayRole) or "") for c in range(model.columnCount())
-    ]
+    cells = [str(model.index(0, c).data(Qt.ItemDataRole.DisplayRole) or "") for c in range(model.columnCount())]
     assert any("<img" in c for c in cells)  # the person's name as typed, not rendered
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.detail.notes.toPlainText() != "")

@@ -38,10 +38,7 @@ def test_global_keys_are_listed(page: HelpPage) -> None:
 
 def test_foot_pedal_note(page: HelpPage) -> None:
     page.show_tab("Keyboard")
-    texts = " ".join(
-        label.text()
-        for label in page.tabs.currentWidget().findChildren(type(page.disclaimer_label))
-    )
+    texts = " ".join(label.text() for label in page.tabs.currentWidget().findChildren(type(page.disclaimer_label)))
     assert "foot pedal" in texts
     assert "wherever the focus is" in texts
 
@@ -83,9 +80,7 @@ def test_self_check_lists_the_nantes_criteria(page: HelpPage) -> None:
 
 
 @pytest.mark.parametrize("index", range(8))
-def test_self_check_result_changes_and_always_ends_with_a_doctor(
-    qtbot, page: HelpPage, index: int
-) -> None:
+def test_self_check_result_changes_and_always_ends_with_a_doctor(qtbot, page: HelpPage, index: int) -> None:
     before = page.self_check_result.text()
     assert "does not diagnose" in before
     assert "consult a doctor" in before

@@ -175,17 +175,13 @@ def test_filters_change_the_rows(qtbot, sample_store: Store, settings: Settings)
     page.period.setCurrentIndex(0)  # last 30 days
     recent = page.model.rowCount()
     assert 0 < recent < 60
-    assert all(
-        time.time() - page.model.session_at(r).started_ts < 31 * 86400 for r in range(recent)
-    )
+    assert all(time.time() - page.model.session_at(r).started_ts < 31 * 86400 for r in range(recent))
     page.date_from.setDate(QDate.currentDate().addDays(-7))
     assert page.period.currentText() == "Custom dates"
     assert page.model.rowCount() < recent
 
 
-def test_refresh_keeps_filters_and_sees_new_sessions(
-    qtbot, sample_store: Store, settings: Settings
-) -> None:
+def test_refresh_keeps_filters_and_sees_new_sessions(qtbot, sample_store: Store, settings: Settings) -> None:
     page = make_page(qtbot, sample_store, settings)
     page.person.setCurrentIndex(page.person.findData("Anna"))
     before = page.model.rowCount()
@@ -284,15 +280,11 @@ def test_charts_render_with_data(qtbot, sample_store: Store, settings: Settings)
     charts = page.charts
     import pyqtgraph as pg
 
-    minutes_bars = [
-        i for i in charts.minutes_plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)
-    ]
+    minutes_bars = [i for i in charts.minutes_plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
     assert len(minutes_bars) == 5  # one stack layer per protocol
     pain_items = [i for i in charts.pain_plot.getPlotItem().items if isinstance(i, pg.PlotDataItem)]
     assert len(pain_items) == 4  # before/after points and their trend lines
-    proto_bars = [
-        i for i in charts.protocol_plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)
-    ]
+    proto_bars = [i for i in charts.protocol_plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
     assert len(proto_bars) == 1
     for index, chart_page in enumerate(charts.pages):
         charts.setCurrentIndex(index)
@@ -328,9 +320,7 @@ def test_trend_line_and_ticks() -> None:
     assert all(a[0] < b[0] for a, b in zip(ticks, ticks[1:], strict=False))
 
 
-def test_charts_follow_the_dark_scheme(
-    qtbot, sample_store: Store, settings: Settings, qapp
-) -> None:
+def test_charts_follow_the_dark_scheme(qtbot, sample_store: Store, settings: Settings, qapp) -> None:
     from massage_timer.ui.theme import apply_theme
 
     apply_theme(qapp, "dark", 100)
@@ -354,9 +344,7 @@ def test_pyqtgraph_is_imported_only_with_the_charts() -> None:
         "print('ok')\n"
     )
     env = {"PYTHONPATH": str(SRC), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
@@ -364,15 +352,11 @@ def test_pyqtgraph_is_imported_only_with_the_charts() -> None:
 # ------------------------------------------------------------------ export
 
 
-def test_export_csv(
-    qtbot, sample_store: Store, settings: Settings, tmp_path: Path, monkeypatch
-) -> None:
+def test_export_csv(qtbot, sample_store: Store, settings: Settings, tmp_path: Path, monkeypatch) -> None:
     page = make_page(qtbot, sample_store, settings)
     page.person.setCurrentIndex(page.person.findData("Anna"))
     target = tmp_path / "out.csv"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV files (*.csv)")
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV files (*.csv)"))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     with open(target, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
@@ -403,9 +387,7 @@ def test_report_pdf(qtbot, store: Store, settings: Settings, tmp_path: Path, mon
     assert "Anna" not in text
     # The page's button writes the same report for its current filter.
     target = tmp_path / "from-page.pdf"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF files (*.pdf)")
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF files (*.pdf)"))
     page = make_page(qtbot, store, settings)
     qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
     assert target.read_bytes().startswith(b"%PDF")

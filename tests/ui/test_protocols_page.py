@@ -49,6 +49,7 @@ def test_detail_pane_shows_steps_and_prepare_emits(qtbot, library) -> None:  # n
     for step in library.get("cupping-static").protocol.steps:
         assert step.title in text
     assert "10m – 20m" in text
+
     def thumbs() -> list[QLabel]:
         return [label for label in page.detail.findChildren(QLabel) if label.pixmap() and not label.pixmap().isNull()]
 
@@ -63,7 +64,7 @@ def test_detail_pane_shows_steps_and_prepare_emits(qtbot, library) -> None:  # n
 def test_protocol_text_is_shown_literally(qtbot, data_dir) -> None:  # noqa: ANN001
     builtin = load_library(None).get("honey")
     text = builtin.path.read_text(encoding="utf-8").replace(
-        'title = "Honey massage"', 'title = "<b>Bold</b> <img src=\'/etc/passwd\'>"'
+        'title = "Honey massage"', "title = \"<b>Bold</b> <img src='/etc/passwd'>\""
     )
     (data_dir.protocols / "honey.toml").write_text(text, encoding="utf-8")
     page = ProtocolsPage(load_library(data_dir.protocols), "remission")

@@ -54,9 +54,7 @@ def test_a_broken_builtin_protocol_fails_with_its_reason(qapp, monkeypatch, caps
 def test_missing_svg_support_fails(qapp, monkeypatch, capsys) -> None:  # noqa: ANN001
     from PySide6.QtCore import QByteArray
 
-    monkeypatch.setattr(
-        selftest.QImageReader, "supportedImageFormats", staticmethod(lambda: [QByteArray(b"png")])
-    )
+    monkeypatch.setattr(selftest.QImageReader, "supportedImageFormats", staticmethod(lambda: [QByteArray(b"png")]))
     assert selftest.run_self_test(verbose=True, speech_engine="mock") == 1
     assert "FAIL svg support: Qt cannot read SVG images" in capsys.readouterr().out
 

@@ -99,9 +99,7 @@ def make_rig(
 ) -> Iterator[Callable[..., Rig]]:
     rigs: list[Rig] = []
 
-    def make(
-        protocol_id: str = "cupping-static", variant: str | None = None, side: str = "both"
-    ) -> Rig:
+    def make(protocol_id: str = "cupping-static", variant: str | None = None, side: str = "both") -> Rig:
         loaded = LIBRARY.get(protocol_id)
         assert loaded is not None, f"built-in protocol {protocol_id} is missing"
         window = QMainWindow()
@@ -222,11 +220,7 @@ def _drive_to_end(rig: Rig) -> dict[str, int]:
             index = snap.index
             rig.advance(rig.snap().remaining or 0)
             after = rig.snap()
-            assert (
-                after.state is State.WAITING
-                or after.index != index
-                or after.state is State.FINISHED
-            )
+            assert after.state is State.WAITING or after.index != index or after.state is State.FINISHED
         else:
             seen["untimed"] += 1
             assert page.ring.caption() == "Stopwatch"
@@ -238,9 +232,7 @@ def _drive_to_end(rig: Rig) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("protocol_id", "variant"), PROTOCOL_CASES)
-def test_full_session_of_every_builtin_protocol(
-    make_rig, protocol_id: str, variant: str | None
-) -> None:
+def test_full_session_of_every_builtin_protocol(make_rig, protocol_id: str, variant: str | None) -> None:
     rig = make_rig(protocol_id, variant)
     page = rig.page
     plan = rig.controller.engine.plan

@@ -96,9 +96,7 @@ def test_set_voices_selects_the_saved_voice(qtbot, ini: Path, paths: DataPaths) 
     assert reread(ini).get("voice_name") == "Bernd"
 
 
-def test_unknown_saved_voice_shows_default_without_forgetting_it(
-    page: SettingsPage, ini: Path
-) -> None:
+def test_unknown_saved_voice_shows_default_without_forgetting_it(page: SettingsPage, ini: Path) -> None:
     page.settings.set("voice_name", "Gone")
     page.set_voices(["Alice"], "Gone")
     assert page.voice_combo.currentData() == ""
@@ -148,9 +146,7 @@ def test_page_follows_changes_made_elsewhere(page: SettingsPage) -> None:
     assert page.performed_by_edit.text() == "Dr. B"
 
 
-def test_a_new_page_shows_saved_values(
-    qtbot, page: SettingsPage, ini: Path, paths: DataPaths
-) -> None:
+def test_a_new_page_shows_saved_values(qtbot, page: SettingsPage, ini: Path, paths: DataPaths) -> None:
     page.volume_slider.setValue(55)
     choose(page.scale_combo, 200)
     later = SettingsPage(reread(ini), paths)
@@ -160,9 +156,7 @@ def test_a_new_page_shows_saved_values(
 
 
 def test_cue_status_shows_reasons(page: SettingsPage) -> None:
-    page.set_cue_status(
-        False, "no audio output device was found", False, "no speech engine is installed."
-    )
+    page.set_cue_status(False, "no audio output device was found", False, "no speech engine is installed.")
     sound = page.sound_status.text()
     speech = page.speech_status.text()
     assert sound.startswith("Sound: not available")
@@ -202,9 +196,7 @@ def test_paths_are_shown(page: SettingsPage, paths: DataPaths) -> None:
     assert page.data_dir_edit.isReadOnly()
 
 
-def test_open_protocols_folder_creates_it(
-    monkeypatch, page: SettingsPage, paths: DataPaths
-) -> None:
+def test_open_protocols_folder_creates_it(monkeypatch, page: SettingsPage, paths: DataPaths) -> None:
     opened: list[QUrl] = []
     monkeypatch.setattr(settings_page_module, "_open_url", lambda url: opened.append(url) or True)
     assert not paths.protocols.exists()
@@ -214,9 +206,7 @@ def test_open_protocols_folder_creates_it(
     assert page.open_error.isHidden()
 
 
-def test_open_folder_failure_is_explained(
-    monkeypatch, page: SettingsPage, paths: DataPaths
-) -> None:
+def test_open_folder_failure_is_explained(monkeypatch, page: SettingsPage, paths: DataPaths) -> None:
     monkeypatch.setattr(settings_page_module, "_open_url", lambda url: False)
     page.open_data_button.click()
     assert not page.open_error.isHidden()

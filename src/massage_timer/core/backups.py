@@ -232,9 +232,7 @@ def restore_backup(
         try:
             source.backup(store.conn)
         except sqlite3.Error as exc:
-            raise StoreError(
-                f"Restoring {backup_path.name} failed: {exc}. The log as it was is in {before}."
-            ) from None
+            raise StoreError(f"Restoring {backup_path.name} failed: {exc}. The log as it was is in {before}.") from None
         configure(store.conn)
         version = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
         if version < SCHEMA_VERSION:

@@ -15,7 +15,7 @@ def parse_duration(value: object) -> int:
         ValueError: with a message a person can act on.
     """
     if isinstance(value, bool):
-        raise ValueError("expected a duration like \"30s\", \"2m\" or a number of seconds, got true/false")
+        raise ValueError('expected a duration like "30s", "2m" or a number of seconds, got true/false')
     if isinstance(value, int):
         if value < 0:
             raise ValueError(f"a duration cannot be negative (got {value})")
@@ -29,14 +29,12 @@ def parse_duration(value: object) -> int:
         if text.isdigit():
             return int(text)
         if not _WHOLE.match(text):
-            raise ValueError(
-                f"{value!r} is not a duration; write e.g. \"30s\", \"2m\", \"1m30s\" or a number of seconds"
-            )
+            raise ValueError(f'{value!r} is not a duration; write e.g. "30s", "2m", "1m30s" or a number of seconds')
         total = 0
         for number, unit in _PART.findall(text):
             total += int(number) * {"h": 3600, "m": 60, "s": 1}[unit]
         return total
-    raise ValueError(f"expected a duration like \"30s\" or \"2m\", got {type(value).__name__}")
+    raise ValueError(f'expected a duration like "30s" or "2m", got {type(value).__name__}')
 
 
 def format_duration(seconds: float) -> str:

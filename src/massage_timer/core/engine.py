@@ -670,9 +670,7 @@ class SessionEngine:
                 if j not in cur.fired_cues and cue.offset(total) <= elapsed + 1e-9:
                     cur.fired_cues.add(j)
                     if cue.image:
-                        cur.cue_image = cue.image.replace(
-                            "{side}", self.plan[self.index].side or "left"
-                        )
+                        cur.cue_image = cue.image.replace("{side}", self.plan[self.index].side or "left")
                     self._emit(CueFired(self.index, cue))
             remaining = cur.deadline - now
             if (

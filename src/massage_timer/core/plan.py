@@ -68,8 +68,7 @@ def check_planned(step: Step, seconds: int, override: bool = False) -> int:
     lo, hi = int(step.duration.min), int(step.duration.max)
     if not override and not lo <= seconds <= hi:
         raise PlanError(
-            f"{step.title}: {format_duration(seconds)} is outside "
-            f"{format_duration(lo)}-{format_duration(hi)}"
+            f"{step.title}: {format_duration(seconds)} is outside {format_duration(lo)}-{format_duration(hi)}"
         )
     return seconds
 

@@ -165,8 +165,7 @@ class Protocol(_Strict):
     def __post_init__(self) -> None:
         if self.schema > SCHEMA_VERSION:
             raise ValueError(
-                f"written for a newer Massage Timer (schema {self.schema}; this version reads "
-                f"schema {SCHEMA_VERSION})"
+                f"written for a newer Massage Timer (schema {self.schema}; this version reads schema {SCHEMA_VERSION})"
             )
         if self.schema < 1:
             raise ValueError(f"schema must be {SCHEMA_VERSION}")
@@ -438,9 +437,7 @@ def _duration_problems(step: Step, where: str) -> Iterable[Problem]:
         if step.cues:
             yield Problem(f"{where}.cues", "cues need a timed step (add a duration)")
         if step.advance != "auto":
-            yield Problem(
-                f"{where}.advance", "an untimed step always waits for the user; remove 'advance'"
-            )
+            yield Problem(f"{where}.advance", "an untimed step always waits for the user; remove 'advance'")
         return
     lo, default, hi = int(d.min), int(d.default), int(d.max)
     if lo < 1:

@@ -395,9 +395,7 @@ class Store:
             StoreWriteError: SQLite could not write (disk full, I/O error, lock).
         """
         if self.read_only:
-            raise StoreReadOnly(
-                f"The session log {self.path} is open read-only; this change was not saved."
-            )
+            raise StoreReadOnly(f"The session log {self.path} is open read-only; this change was not saved.")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             yield self.conn
@@ -509,9 +507,7 @@ class Store:
         if status not in ("completed", "stopped"):
             raise ValueError(f"a session ends as completed or stopped, not {status!r}")
         with self._tx() as c:
-            c.execute(
-                "UPDATE sessions SET status=?, ended_ts=? WHERE id=?", (status, ended_ts, session_id)
-            )
+            c.execute("UPDATE sessions SET status=?, ended_ts=? WHERE id=?", (status, ended_ts, session_id))
 
     def update_session(
         self,
@@ -556,8 +552,7 @@ class Store:
                     (sid,),
                 ).fetchone()[0]
                 c.execute(
-                    "UPDATE sessions SET status='interrupted', reviewed=0,"
-                    " ended_ts=COALESCE(?, started_ts) WHERE id=?",
+                    "UPDATE sessions SET status='interrupted', reviewed=0, ended_ts=COALESCE(?, started_ts) WHERE id=?",
                     (last, sid),
                 )
                 c.execute(
@@ -614,9 +609,7 @@ class Store:
         return [s for s in self.sessions(Filter(status="interrupted")) if not s.reviewed]
 
     def persons(self) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT person FROM sessions GROUP BY person ORDER BY MAX(started_ts) DESC"
-        )
+        rows = self.conn.execute("SELECT person FROM sessions GROUP BY person ORDER BY MAX(started_ts) DESC")
         return [r[0] for r in rows]
 
     def protocol_ids(self) -> list[tuple[str, str]]:
@@ -631,9 +624,7 @@ class Store:
         sql = (
             "SELECT date(s.started_ts + s.utc_offset_min * 60, 'unixepoch', '-6 days', 'weekday 1')"
             " AS week, s.protocol_id, SUM(s.active_seconds) / 60.0"
-            " FROM sessions s"
-            + where
-            + " GROUP BY week, s.protocol_id ORDER BY week"
+            " FROM sessions s" + where + " GROUP BY week, s.protocol_id ORDER BY week"
         )
         return [(r[0], r[1], float(r[2] or 0)) for r in self.conn.execute(sql, args)]
 
@@ -887,9 +878,7 @@ def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def _migrate(
-    conn: sqlite3.Connection, path: Path, before: Callable[[int], None] | None = None
-) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path, before: Callable[[int], None] | None = None) -> None:
     """Bring the schema up to date; ``before(version)`` runs first when an existing log must change."""
     _refuse_newer(conn, path)
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -1048,7 +1037,9 @@ def open_store(
     return store, report
 
 
-def _read_only_store(path: Path, report: OpenReport, busy_seconds: float, *, immutable: bool) -> tuple[Store, OpenReport]:
+def _read_only_store(
+    path: Path, report: OpenReport, busy_seconds: float, *, immutable: bool
+) -> tuple[Store, OpenReport]:
     try:
         conn = _open_read_only(path, busy_seconds, immutable=immutable)
     except StoreTooNew:
@@ -1057,9 +1048,7 @@ def _read_only_store(path: Path, report: OpenReport, busy_seconds: float, *, imm
         reason = report.read_only or "it cannot be written"
         if _is_locked(exc):
             reason = "another program is using it and does not let it be read"
-        raise StoreError(
-            f"The session log {path} cannot be opened: {reason} ({exc}). It was left untouched."
-        ) from None
+        raise StoreError(f"The session log {path} cannot be opened: {reason} ({exc}). It was left untouched.") from None
     return Store(conn, path, read_only=True), report
 
 

@@ -46,9 +46,7 @@ def render_sheet(files, out: Path, columns: int = 4, tile_w: int = 320) -> None:
         y = pad + r * (tile_h + label_h + pad)
         QSvgRenderer(str(f)).render(p, QRectF(x, y, tile_w, tile_h))
         p.setPen(QColor("#333333"))
-        p.drawText(
-            QRectF(x, y + tile_h + 2, tile_w, label_h - 4), Qt.AlignmentFlag.AlignCenter, f.name
-        )
+        p.drawText(QRectF(x, y + tile_h + 2, tile_w, label_h - 4), Qt.AlignmentFlag.AlignCenter, f.name)
     p.end()
     img.save(str(out))
 

@@ -219,14 +219,8 @@ def flatten(d):
                     u = 1 - t
                     cur.append(
                         (
-                            u**3 * p0[0]
-                            + 3 * u * u * t * p1[0]
-                            + 3 * u * t * t * p2[0]
-                            + t**3 * p3[0],
-                            u**3 * p0[1]
-                            + 3 * u * u * t * p1[1]
-                            + 3 * u * t * t * p2[1]
-                            + t**3 * p3[1],
+                            u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
+                            u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
                         )
                     )
                 pen = p3
@@ -434,8 +428,7 @@ def arrow_head(p_from, p_to, color=ACCENT, size=13.0):
     lft = (base[0] - uy * size * 0.55, base[1] + ux * size * 0.55)
     r = (base[0] + uy * size * 0.55, base[1] - ux * size * 0.55)
     return (
-        f'<path d="{poly_d([tip, lft, r])}" fill="{color}" stroke="{color}" '
-        f'stroke-width="2" stroke-linejoin="round"/>'
+        f'<path d="{poly_d([tip, lft, r])}" fill="{color}" stroke="{color}" stroke-width="2" stroke-linejoin="round"/>'
     )
 
 
@@ -600,9 +593,7 @@ def hand_flat(m, fill=LIGHT, forearm=True, clip=None):
     if forearm:
         shapes.append(stadium_d(0, 24, 0, 240, 32, 38))
     out = solid(shapes, fill, m, clip)
-    out += lines(
-        ["M -9,-38 L -9,-22", "M 0,-41 L 0,-24", "M 9,-38 L 9,-22"], m, INK, DETAIL, opacity=0.6
-    )
+    out += lines(["M -9,-38 L -9,-22", "M 0,-41 L 0,-24", "M 9,-38 L 9,-22"], m, INK, DETAIL, opacity=0.6)
     return out
 
 
@@ -695,9 +686,7 @@ def timer(x, y, r=24, minutes=3, span=5):
     out += lines(ticks, IDENT, INK, 2)
     a = math.radians(a1)
     out += lines(
-        [
-            f"M {fmt(x)},{fmt(y)} L {fmt(x + (r - 7) * math.cos(a))},{fmt(y + (r - 7) * math.sin(a))}"
-        ],
+        [f"M {fmt(x)},{fmt(y)} L {fmt(x + (r - 7) * math.cos(a))},{fmt(y + (r - 7) * math.sin(a))}"],
         IDENT,
         INK,
         3,
@@ -728,7 +717,9 @@ def jar_side(m, skin=True):
     out = ""
     out += f'<path d="{xform(JAR_SIDE, m)}" fill="{WHITE}" stroke="{INK}" stroke-width="{fmt(OUTLINE)}" stroke-linejoin="round" opacity="0.92"/>'
     if skin:
-        out += f'<path d="{xform("M -19,0 C -14,-22 14,-22 19,0 Z", m)}" fill="{BODY}" stroke="{INK}" stroke-width="1.5"/>'
+        out += (
+            f'<path d="{xform("M -19,0 C -14,-22 14,-22 19,0 Z", m)}" fill="{BODY}" stroke="{INK}" stroke-width="1.5"/>'
+        )
     out += lines(["M -22,0 L 22,0"], m, INK, 5)
     out += lines(["M -20,-38 C -18,-48 -10,-52 -2,-53"], m, WHITE, 3)
     return out
@@ -736,18 +727,14 @@ def jar_side(m, skin=True):
 
 def flame(x, y, s=1.0):
     outer = "M 0,0 C -14,0 -16,-14 -10,-24 C -6,-31 -2,-36 0,-46 C 6,-36 16,-26 14,-12 C 13,-4 8,0 0,0 Z"
-    inner = (
-        "M 0,-3 C -6,-3 -7,-10 -4,-16 C -2,-20 0,-24 0,-28 C 4,-22 8,-16 6,-9 C 5,-5 3,-3 0,-3 Z"
-    )
+    inner = "M 0,-3 C -6,-3 -7,-10 -4,-16 C -2,-20 0,-24 0,-28 C 4,-22 8,-16 6,-9 C 5,-5 3,-3 0,-3 Z"
     m = chain(tr(x, y), sc(s))
     return plain([outer], ACCENT, m) + plain([inner], WHITE, m, opacity=0.6)
 
 
 def bottle(m, cap=True, fill=LIGHT):
     """Bottle from the side, standing on (0,0)."""
-    shapes = [
-        "M -18,0 L -18,-44 C -18,-56 -8,-58 -7,-64 L -7,-72 L 7,-72 L 7,-64 C 8,-58 18,-56 18,-44 L 18,0 Z"
-    ]
+    shapes = ["M -18,0 L -18,-44 C -18,-56 -8,-58 -7,-64 L -7,-72 L 7,-72 L 7,-64 C 8,-58 18,-56 18,-44 L 18,0 Z"]
     out = solid(shapes, fill, m)
     if cap:
         out += solid([rrect_d(-9, -86, 18, 16, 3)], INK, m)
@@ -757,11 +744,7 @@ def bottle(m, cap=True, fill=LIGHT):
 
 def drops(pts, s=1.0):
     d = "M 0,-9 C 3,-4 6,-1 6,3 C 6,7 3,9 0,9 C -3,9 -6,7 -6,3 C -6,-1 -3,-4 0,-9 Z"
-    return (
-        plain([d], ACCENT, chain())
-        if False
-        else "".join(plain([d], ACCENT, chain(tr(x, y), sc(s))) for x, y in pts)
-    )
+    return plain([d], ACCENT, chain()) if False else "".join(plain([d], ACCENT, chain(tr(x, y), sc(s))) for x, y in pts)
 
 
 def blanket_top(m, x0, x1, hw=86, bumps=()):
@@ -884,9 +867,7 @@ def s_prone_relaxed():
     out += body_top(chain(tr(22, 150), sc(0.98)))
     # calm breathing waves
     out += lines(["M 150,40 C 162,30 174,50 186,40 C 198,30 210,50 222,40"], IDENT, BODY, 3.5)
-    out += lines(
-        ["M 170,262 C 182,252 194,272 206,262 C 218,252 230,272 242,262"], IDENT, BODY, 3.5
-    )
+    out += lines(["M 170,262 C 182,252 194,272 206,262 C 218,252 230,272 242,262"], IDENT, BODY, 3.5)
     return out + card_close()
 
 
@@ -995,9 +976,7 @@ def s_cup_torch():
     out += f'<circle cx="172" cy="117" r="8" fill="{WHITE}" stroke="{INK}" stroke-width="2"/>'
     out += flame(172, 110, 0.5)
     # keep-apart distance between the flame and the body
-    out += arrow(
-        [(128, 146), (128, 210)], color=INK, sw=2.5, dash="5 6", head=9, smooth=False, both=True
-    )
+    out += arrow([(128, 146), (128, 210)], color=INK, sw=2.5, dash="5 6", head=9, smooth=False, both=True)
     return out + card_close()
 
 
@@ -1190,7 +1169,9 @@ def s_wrap():
 
 
 # --- honey ---------------------------------------------------------------
-HONEY_AREA = "M 150,-30 C 170,-40 200,-36 206,-16 C 212,6 204,34 180,36 C 158,38 146,20 146,2 C 146,-12 144,-24 150,-30 Z"
+HONEY_AREA = (
+    "M 150,-30 C 170,-40 200,-36 206,-16 C 212,6 204,34 180,36 C 158,38 146,20 146,2 C 146,-12 144,-24 150,-30 Z"
+)
 
 
 def spoon(m):
@@ -1203,9 +1184,7 @@ def spoon(m):
 def s_honey_apply():
     out = card_open() + close_back()
     hx, hy = cpt(176, 0)
-    out += (
-        f'<ellipse cx="{fmt(hx)}" cy="{fmt(hy)}" rx="22" ry="16" fill="{ACCENT}" opacity="0.85"/>'
-    )
+    out += f'<ellipse cx="{fmt(hx)}" cy="{fmt(hy)}" rx="22" ry="16" fill="{ACCENT}" opacity="0.85"/>'
     out += lines(
         [
             f"M {fmt(hx)},{fmt(hy - 16)} C {fmt(hx + 2)},{fmt(hy - 40)} {fmt(hx + 10)},{fmt(hy - 60)} {fmt(hx + 14)},{fmt(hy - 76)}"
@@ -1219,9 +1198,7 @@ def s_honey_apply():
     for dx in (-14, 0, 14):
         x, y = hx + 30 + dx, hy - 116
         out += lines(
-            [
-                f"M {fmt(x)},{fmt(y)} C {fmt(x - 5)},{fmt(y - 6)} {fmt(x + 5)},{fmt(y - 12)} {fmt(x)},{fmt(y - 18)}"
-            ],
+            [f"M {fmt(x)},{fmt(y)} C {fmt(x - 5)},{fmt(y - 6)} {fmt(x + 5)},{fmt(y - 12)} {fmt(x)},{fmt(y - 18)}"],
             IDENT,
             ACCENT,
             2.5,
@@ -1279,9 +1256,7 @@ def hand_side(m):
         stadium_d(62, -26, 132, -110, 36, 42),
     ]
     out = solid(shapes, LIGHT, m)
-    out += lines(
-        ["M -38,-10 L 4,-12", "M 14,-26 C 20,-16 30,-12 40,-14"], m, INK, DETAIL, opacity=0.6
-    )
+    out += lines(["M -38,-10 L 4,-12", "M 14,-26 C 20,-16 30,-12 40,-14"], m, INK, DETAIL, opacity=0.6)
     return out
 
 
@@ -1299,9 +1274,7 @@ def s_honey_wipe():
         (200, -10, 4),
     ]:
         X, Y = cpt(x, y)
-        out += (
-            f'<circle cx="{fmt(X)}" cy="{fmt(Y)}" r="{fmt(r * 1.4)}" fill="{WHITE}" opacity="0.9"/>'
-        )
+        out += f'<circle cx="{fmt(X)}" cy="{fmt(Y)}" r="{fmt(r * 1.4)}" fill="{WHITE}" opacity="0.9"/>'
     # folded cloth under the hand
     cx, cy = cpt(170, 40)
     cloth = rrect_d(cx - 36, cy - 20, 72, 40, 8)
@@ -1321,9 +1294,7 @@ def s_honey_wipe():
     for dx in (-24, -6, 12):
         x, y = cx + dx - 40, cy + 0
         out += lines(
-            [
-                f"M {fmt(x)},{fmt(y)} C {fmt(x - 6)},{fmt(y - 8)} {fmt(x + 6)},{fmt(y - 14)} {fmt(x)},{fmt(y - 22)}"
-            ],
+            [f"M {fmt(x)},{fmt(y)} C {fmt(x - 6)},{fmt(y - 8)} {fmt(x + 6)},{fmt(y - 14)} {fmt(x)},{fmt(y - 22)}"],
             IDENT,
             INK,
             2.5,

@@ -184,9 +184,7 @@ def date_ticks(start: float, end: float, most: int = 8) -> list[tuple[float, str
             if d >= first:
                 ticks.append(d)
             k += step
-        fmt = (
-            "{y}" if step >= 12 else "{m} {y}" if months > 12 or first.year != last.year else "{m}"
-        )
+        fmt = "{y}" if step >= 12 else "{m} {y}" if months > 12 or first.year != last.year else "{m}"
     out = []
     for d in ticks:
         ts = datetime(d.year, d.month, d.day).timestamp()
@@ -234,9 +232,7 @@ class HistoryCharts(QTabWidget):
         self.pain_plot = self._plot(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.protocol_plot = self._plot()
         self.pages: list[_ChartPage] = []
-        for title, plot in zip(
-            TAB_TITLES, (self.minutes_plot, self.pain_plot, self.protocol_plot), strict=True
-        ):
+        for title, plot in zip(TAB_TITLES, (self.minutes_plot, self.pain_plot, self.protocol_plot), strict=True):
             page = _ChartPage(plot)
             holder = QWidget()
             lay = QVBoxLayout(holder)
@@ -361,9 +357,7 @@ class HistoryCharts(QTabWidget):
     def _draw_pain(self, data: ChartData) -> None:
         page, plot = self.pages[1], self.pain_plot
         if not data.pain_x:
-            page.show_empty(
-                "No pain ratings in these sessions.\nRate pain before and after a session to see a trend."
-            )
+            page.show_empty("No pain ratings in these sessions.\nRate pain before and after a session to see a trend.")
             return
         page.show_plot()
         self._title(plot, "Pain (0–10), weekly averages" if data.pain_averaged else "Pain (0–10)")
@@ -392,9 +386,7 @@ class HistoryCharts(QTabWidget):
             legend.addItem(points, name)
             line = trend_line(x, y)
             if line is not None:
-                trend = pg.PlotDataItem(
-                    line[0], line[1], pen=pg.mkPen(color, width=2.5, style=Qt.PenStyle.DashLine)
-                )
+                trend = pg.PlotDataItem(line[0], line[1], pen=pg.mkPen(color, width=2.5, style=Qt.PenStyle.DashLine))
                 plot.addItem(trend)
                 legend.addItem(trend, f"{name}: trend")
         plot.getAxis("left").setTicks([[(float(v), str(v)) for v in range(0, 11, 2)], []])
@@ -415,19 +407,13 @@ class HistoryCharts(QTabWidget):
         counts = np.array([r[2] for r in rows], dtype=float)
         y = np.arange(n, dtype=float)
         brushes = [pg.mkBrush(self.protocol_color(pid)) for pid, _, _ in rows]
-        plot.addItem(
-            pg.BarGraphItem(
-                x0=0, y=y, height=0.6, width=counts, brushes=brushes, pen=pg.mkPen(None)
-            )
-        )
+        plot.addItem(pg.BarGraphItem(x0=0, y=y, height=0.6, width=counts, brushes=brushes, pen=pg.mkPen(None)))
         top = float(counts.max())
         for yi, count in zip(y, counts, strict=True):
             label = pg.TextItem(str(int(count)), color=self._fg, anchor=(0, 0.5))
             label.setPos(float(count) + top * 0.01, float(yi))
             plot.addItem(label)
-        plot.getAxis("left").setTicks(
-            [[(float(i), data.titles.get(r[0], r[1])) for i, r in enumerate(rows)], []]
-        )
+        plot.getAxis("left").setTicks([[(float(i), data.titles.get(r[0], r[1])) for i, r in enumerate(rows)], []])
         plot.getAxis("left").setLabel(None)
         plot.getAxis("bottom").setTicks(None)
         plot.getAxis("bottom").setLabel("sessions", color=self._fg.name())

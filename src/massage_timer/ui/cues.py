@@ -101,8 +101,7 @@ def speechd_problem(timeout: float = 3.0) -> str:
             return "speech-dispatcher is not installed"
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             subprocess.run(
-                [program, "--spawn", "--communication-method", "unix_socket",
-                 "--socket-path", str(path)],
+                [program, "--spawn", "--communication-method", "unix_socket", "--socket-path", str(path)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -218,8 +217,7 @@ class CuePlayer(QObject):
             return
         self._sound_ok = True
         self._sound_reason = (
-            f"some cue sounds are missing ({', '.join(missing)}); "
-            "the system beep stands in for them"
+            f"some cue sounds are missing ({', '.join(missing)}); the system beep stands in for them"
             if missing
             else f"cue sounds are ready on {outputs[0].description() or 'the default output'}"
         )
@@ -287,15 +285,11 @@ class CuePlayer(QObject):
                 return
             engine = real[0]
         elif engine not in engines:
-            self._speech_reason = (
-                f"the speech engine {engine!r} is not installed ({_speech_hint()})"
-            )
+            self._speech_reason = f"the speech engine {engine!r} is not installed ({_speech_hint()})"
             return
         if background and engine == "speechd":
             self._speech_reason = "the speech engine is starting"
-            threading.Thread(
-                target=self._check_speechd, args=(engine,), name="speechd-check", daemon=True
-            ).start()
+            threading.Thread(target=self._check_speechd, args=(engine,), name="speechd-check", daemon=True).start()
             return
         self._adopt_speech(QTextToSpeech(engine, self))
 

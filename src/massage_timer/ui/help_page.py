@@ -39,13 +39,10 @@ from ..core.resources import ResourceError, resource_path
 from .shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, Shortcut
 from .widgets import app_icon, button, card, plain_label, render_svg, set_role
 
-ARTICLE_TITLE = (
-    "Massage for sciatica: 4 types of therapeutic massage for inflammation of the sciatic nerve"
-)
+ARTICLE_TITLE = "Massage for sciatica: 4 types of therapeutic massage for inflammation of the sciatic nerve"
 
 DISCLAIMER = (
-    "Massage Timer guides massage routines step by step; it does not diagnose or treat "
-    "and does not replace a doctor."
+    "Massage Timer guides massage routines step by step; it does not diagnose or treat and does not replace a doctor."
 )
 
 RED_FLAGS_TITLE = "General guidance — not from the article"
@@ -55,8 +52,7 @@ RED_FLAGS_TEXT = (
 )
 
 NANTES_MAIN = (
-    "Pain in the area of innervation of the pudendal nerve: "
-    "from the anus to the clitoris/head of the penis.",
+    "Pain in the area of innervation of the pudendal nerve: from the anus to the clitoris/head of the penis.",
     "The pain is felt worse when sitting.",
     "The pain does not cause awakenings at night.",
     "The pain is not accompanied by a decrease in tactile sensitivity.",
@@ -71,9 +67,7 @@ SELF_CHECK_ANY = (
     "These symptoms are worth discussing with a doctor. The article advises: "
     "if you notice these symptoms, consult a doctor immediately."
 )
-SELF_CHECK_NONE = (
-    "This checklist does not diagnose anything. If you have pain in this area, consult a doctor."
-)
+SELF_CHECK_NONE = "This checklist does not diagnose anything. If you have pain in this area, consult a doctor."
 
 SAFETY_HTML = """
 <h3>When massage is not used</h3>
@@ -168,10 +162,7 @@ lifestyle such as office work.</p>
 """
 
 
-DOC_CSS = (
-    "h3 { margin-top: 18px; margin-bottom: 6px; } "
-    "li { margin-bottom: 5px; } p { margin-bottom: 8px; }"
-)
+DOC_CSS = "h3 { margin-top: 18px; margin-bottom: 6px; } li { margin-bottom: 5px; } p { margin-bottom: 8px; }"
 READABLE_CHARS = 110
 """Documents are no wider than about this many average characters, for easy reading."""
 
@@ -316,10 +307,7 @@ class _RedFlagBox(QFrame):
     def _restyle(self) -> None:
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         border, fill = ("#e0675a", "#3a2624") if dark else ("#b3362b", "#fbeeec")
-        style = (
-            f"QFrame#RedFlags {{ border: 2px solid {border}; border-radius: 10px; "
-            f"background: {fill}; }}"
-        )
+        style = f"QFrame#RedFlags {{ border: 2px solid {border}; border-radius: 10px; background: {fill}; }}"
         if self.styleSheet() != style:
             self.setStyleSheet(style)
 
@@ -509,8 +497,7 @@ class HelpPage(QWidget):
         column.addWidget(self.result_frame)
         column.addWidget(
             plain_label(
-                "The article adds that a doctor can carry out special manual tests and "
-                "electrophysiological studies.",
+                "The article adds that a doctor can carry out special manual tests and electrophysiological studies.",
                 "muted",
             )
         )
@@ -569,11 +556,7 @@ class HelpPage(QWidget):
         names = QVBoxLayout()
         names.setSpacing(4)
         names.addWidget(plain_label(APP_NAME, "title"))
-        names.addWidget(
-            plain_label(
-                "A guided, illustrated session timer for massage routines against sciatica."
-            )
-        )
+        names.addWidget(plain_label("A guided, illustrated session timer for massage routines against sciatica."))
         self.version_label = plain_label(f"Version {__version__}", "muted")
         names.addWidget(self.version_label)
         head.addLayout(names, 1)

@@ -122,9 +122,7 @@ def step_detail(step: StepRow) -> str:
     if step.extensions:
         sign = "+" if step.adjusted_seconds >= 0 else "−"
         times = "change" if step.extensions == 1 else "changes"
-        parts.append(
-            f"{sign}{format_duration(abs(step.adjusted_seconds))} ({step.extensions} {times})"
-        )
+        parts.append(f"{sign}{format_duration(abs(step.adjusted_seconds))} ({step.extensions} {times})")
     if step.overridden:
         parts.append("beyond the range")
     if step.slept_seconds >= 1:
@@ -270,9 +268,7 @@ class SessionDetail(QScrollArea):
         self.save_button.setObjectName("SaveNotesButton")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self._on_save)
-        self.delete_button = button(
-            "Delete session…", "danger", "Delete this session from the log (asks first)"
-        )
+        self.delete_button = button("Delete session…", "danger", "Delete this session from the log (asks first)")
         self.delete_button.setObjectName("DeleteSessionButton")
         self.delete_button.clicked.connect(self._on_delete)
         row.addWidget(self.save_button)
@@ -316,9 +312,7 @@ class SessionDetail(QScrollArea):
             detail = step_detail(step)
             title = QTableWidgetItem(f"{step.title}\n{detail}" if detail else step.title)
             title.setToolTip(step.title)
-            planned = QTableWidgetItem(
-                format_duration(step.planned) if step.timed and step.planned else "untimed"
-            )
+            planned = QTableWidgetItem(format_duration(step.planned) if step.timed and step.planned else "untimed")
             actual = QTableWidgetItem(format_duration(step.active_seconds))
             outcome = QTableWidgetItem(OUTCOME_LABELS.get(step.outcome, step.outcome))
             for col, item in enumerate((title, planned, actual, outcome)):
@@ -343,9 +337,7 @@ class SessionDetail(QScrollArea):
             self._fit_steps()
 
     def _on_notes_changed(self) -> None:
-        self.save_button.setEnabled(
-            self.session is not None and self.notes.toPlainText() != self.session.notes
-        )
+        self.save_button.setEnabled(self.session is not None and self.notes.toPlainText() != self.session.notes)
 
     def _on_save(self) -> None:
         if self.session is not None:
@@ -382,9 +374,7 @@ class HistoryPage(QWidget):
         self.count_label = plain_label("", "muted", wrap=False)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
-        self.export_button = button(
-            "Export CSV…", tooltip="Save the filtered sessions as a spreadsheet (CSV)"
-        )
+        self.export_button = button("Export CSV…", tooltip="Save the filtered sessions as a spreadsheet (CSV)")
         self.export_button.setObjectName("ExportCsvButton")
         self.export_button.clicked.connect(self._on_export_csv)
         self.report_button = button(
@@ -504,9 +494,7 @@ class HistoryPage(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDate(QDate.currentDate())
         for combo in (self.person, self.protocol, self.status, self.period):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.person.setMinimumContentsLength(12)
         self.protocol.setMinimumContentsLength(18)
@@ -613,9 +601,7 @@ class HistoryPage(QWidget):
         """Re-read the log (after a session or an edit), keeping the filters."""
         self._loader.forget()
         self._fill_combo(self.person, "All people", [(p, p) for p in self.store.persons()])
-        self._fill_combo(
-            self.protocol, "All protocols", [(t, pid) for pid, t in self.store.protocol_ids()]
-        )
+        self._fill_combo(self.protocol, "All protocols", [(t, pid) for pid, t in self.store.protocol_ids()])
         self._sync_period_dates()
         self._apply_filter()
 
@@ -646,8 +632,7 @@ class HistoryPage(QWidget):
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
         )
         self._show_detail(self.model.session_at(row))
 
@@ -669,7 +654,12 @@ class HistoryPage(QWidget):
         try:
             self.store.update_session(session.id, notes=text)
         except StoreError as exc:
-            _tell(self, "Notes not saved", f"The notes could not be saved: {exc}\n\nThey are still in the box.", warning=True)
+            _tell(
+                self,
+                "Notes not saved",
+                f"The notes could not be saved: {exc}\n\nThey are still in the box.",
+                warning=True,
+            )
             return
         row = self.table.currentIndex().row()
         self.model.invalidate(row)
@@ -696,9 +686,7 @@ class HistoryPage(QWidget):
         self._loader.forget()
         self.detail.show_session(None, [])
         self._fill_combo(self.person, "All people", [(p, p) for p in self.store.persons()])
-        self._fill_combo(
-            self.protocol, "All protocols", [(t, pid) for pid, t in self.store.protocol_ids()]
-        )
+        self._fill_combo(self.protocol, "All protocols", [(t, pid) for pid, t in self.store.protocol_ids()])
         self._apply_filter()
         n = self.model.rowCount()
         self._select_row(min(row, n - 1) if n else -1)
@@ -794,6 +782,4 @@ class HistoryPage(QWidget):
                 warning=True,
             )
             return
-        self.count_label.setText(
-            f"Report of {n:,} session{'s' if n != 1 else ''} saved as {path.name}"
-        )
+        self.count_label.setText(f"Report of {n:,} session{'s' if n != 1 else ''} saved as {path.name}")

@@ -90,10 +90,7 @@ class KeepAwake:
         bus = QDBusConnection.connectToBus(QDBusConnection.BusType.SessionBus, _DBUS_CONNECTION)
         if not bus.isConnected():
             QDBusConnection.disconnectFromBus(_DBUS_CONNECTION)
-            self.why_not = (
-                "there is no desktop session bus (D-Bus), "
-                "so the screen saver cannot be asked to wait"
-            )
+            self.why_not = "there is no desktop session bus (D-Bus), so the screen saver cannot be asked to wait"
             return
         last_error = ""
         for path in _DBUS_PATHS:
@@ -122,9 +119,7 @@ class KeepAwake:
         import ctypes
 
         kernel32: Any = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        previous = kernel32.SetThreadExecutionState(
-            _ES_CONTINUOUS | _ES_SYSTEM_REQUIRED | _ES_DISPLAY_REQUIRED
-        )
+        previous = kernel32.SetThreadExecutionState(_ES_CONTINUOUS | _ES_SYSTEM_REQUIRED | _ES_DISPLAY_REQUIRED)
         if previous == 0:
             self.why_not = "Windows refused to keep the display on"
             return

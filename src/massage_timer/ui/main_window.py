@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -224,7 +224,9 @@ class MainWindow(QMainWindow):
         if self.store is None:
             holder = QWidget()
             lay = QVBoxLayout(holder)
-            lay.addWidget(plain_label("History is not available: " + (self.store_notice or "no session log."), "danger"))
+            lay.addWidget(
+                plain_label("History is not available: " + (self.store_notice or "no session log."), "danger")
+            )
             lay.addStretch(1)
             return holder
         from .history_page import HistoryPage
@@ -283,16 +285,12 @@ class MainWindow(QMainWindow):
             page.set_backup_status("The session log cannot be written now, so no backup can be restored.", ok=False)
             return None
         try:
-            before = restore_backup(
-                self.paths, backup, store=self.store, keep=int(self.settings.get("backups_keep"))
-            )
+            before = restore_backup(self.paths, backup, store=self.store, keep=int(self.settings.get("backups_keep")))
         except (OSError, sqlite3.Error, StoreError) as exc:
             page.set_backup_status(str(exc), ok=False)
             return None
         page.set_backups(list_backups(self.paths.backups))
-        page.set_backup_status(
-            f"Restored {backup.name}. The log as it was before is kept as {before.name}."
-        )
+        page.set_backup_status(f"Restored {backup.name}. The log as it was before is kept as {before.name}.")
         history = self._pages.get("history")
         refresh = getattr(history, "refresh", None)
         if callable(refresh):
@@ -466,4 +464,3 @@ class MainWindow(QMainWindow):
             release()
         self.settings.set_geometry(self.saveGeometry())
         event.accept()
-

@@ -75,7 +75,9 @@ class ProtocolCard(QFrame):
         badges.addWidget(plain_label(text, "badge" if suits else "warnbadge", wrap=False))
         if entry.source == "user":
             badges.addWidget(
-                plain_label("Your protocol, replaces the built-in" if entry.overrides else "Your protocol", "badge", wrap=False)
+                plain_label(
+                    "Your protocol, replaces the built-in" if entry.overrides else "Your protocol", "badge", wrap=False
+                )
             )
         badges.addStretch(1)
         layout.addLayout(badges)
@@ -115,7 +117,6 @@ class StepRow(QFrame):
         text.addWidget(plain_label(reflow(step.instructions)))
         text.addStretch(1)
         row.addLayout(text, 1)
-
 
     def load_thumbnail(self) -> None:
         """Draw the illustration (done just after the pane appears, to open faster)."""
@@ -217,7 +218,9 @@ class ProtocolsPage(QWidget):
     reload_requested = Signal()
     stage_changed = Signal(str)
 
-    def __init__(self, library: Library, stage: str, user_dir: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, library: Library, stage: str, user_dir: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.library = library
         self.stage = stage
@@ -338,4 +341,3 @@ class ProtocolsPage(QWidget):
         if self.user_dir:
             Path(self.user_dir).mkdir(parents=True, exist_ok=True)
             QDesktopServices.openUrl(QUrl.fromLocalFile(self.user_dir))
-

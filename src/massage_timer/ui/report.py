@@ -30,9 +30,7 @@ from ..core.store import Filter, SessionRow, Store
 from .history_model import STATUS_LABELS, format_duration, format_pain, local_datetime
 
 TITLE = "Massage Timer — session report"
-DISCLAIMER = (
-    "Massage Timer guides massage routines; it does not diagnose. Show this report to your doctor."
-)
+DISCLAIMER = "Massage Timer guides massage routines; it does not diagnose. Show this report to your doctor."
 MAX_TABLE_ROWS = 500
 """The session table lists at most this many (the latest); the summary covers all."""
 CHART_URL = QUrl("massage-timer://pain-chart.png")
@@ -100,9 +98,7 @@ def _fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return slope, my - slope * mx
 
 
-def pain_chart(
-    rows: list[tuple[float, int | None, int | None]], width: int = 1400, height: int = 520
-) -> QImage | None:
+def pain_chart(rows: list[tuple[float, int | None, int | None]], width: int = 1400, height: int = 520) -> QImage | None:
     """A simple before/after pain chart with trend lines, or None without ratings."""
     points = pain_points(rows)
     if not points:
@@ -148,9 +144,7 @@ def pain_chart(
             1.0: Qt.AlignmentFlag.AlignRight,
         }[frac]
         px = pos(x, 0).x()
-        rect = QRectF(
-            px - (0 if frac == 0 else 200 if frac == 1 else 100), plot.bottom() + 10, 200, 34
-        )
+        rect = QRectF(px - (0 if frac == 0 else 200 if frac == 1 else 100), plot.bottom() + 10, 200, 34)
         p.drawText(rect, int(align | Qt.AlignmentFlag.AlignTop), _day(x))
     for i, (name, color) in enumerate((("Before", _BEFORE), ("After", _AFTER))):
         series = [(x, v) for x, *vals in points if (v := vals[i]) is not None]
@@ -197,9 +191,7 @@ def _row_html(s: SessionRow) -> str:
     return "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>"
 
 
-def report_html(
-    store: Store, flt: Filter, *, with_chart: bool = True
-) -> tuple[str, int, QImage | None]:
+def report_html(store: Store, flt: Filter, *, with_chart: bool = True) -> tuple[str, int, QImage | None]:
     """The report as HTML, the number of sessions, and the pain chart image (or None)."""
     summary = store.summary(flt)
     e = html.escape
@@ -223,13 +215,9 @@ def report_html(
     ]
     if flt.protocol_id is not None:
         titles = dict(store.protocol_ids())
-        parts.append(
-            f"<tr><td><b>Protocol</b></td><td>{e(titles.get(flt.protocol_id, flt.protocol_id))}</td></tr>"
-        )
+        parts.append(f"<tr><td><b>Protocol</b></td><td>{e(titles.get(flt.protocol_id, flt.protocol_id))}</td></tr>")
     if flt.status is not None:
-        parts.append(
-            f"<tr><td><b>Status</b></td><td>{e(STATUS_LABELS.get(flt.status, flt.status))}</td></tr>"
-        )
+        parts.append(f"<tr><td><b>Status</b></td><td>{e(STATUS_LABELS.get(flt.status, flt.status))}</td></tr>")
     parts.append(f"<tr><td><b>Generated</b></td><td>{e(generated)}</td></tr></table>")
 
     parts.append("<h2>Summary</h2>")
@@ -238,9 +226,7 @@ def report_html(
     else:
         parts.append("<table cellspacing='0'>")
         parts.append(f"<tr><td>Sessions</td><td><b>{summary.sessions:,}</b></td></tr>")
-        parts.append(
-            f"<tr><td>Total massage time</td><td><b>{e(_hours(summary.active_seconds))}</b></td></tr>"
-        )
+        parts.append(f"<tr><td>Total massage time</td><td><b>{e(_hours(summary.active_seconds))}</b></td></tr>")
         parts.append(
             f"<tr><td>Average pain before</td><td><b>{_avg(summary.pain_before_avg)}</b> / 10</td></tr>"
             f"<tr><td>Average pain after</td><td><b>{_avg(summary.pain_after_avg)}</b> / 10</td></tr>"

@@ -144,9 +144,7 @@ def _steps(
     return runs, t
 
 
-def fill_sample_history(
-    store: Store, n: int = 60, seed: int = 1, now: float | None = None
-) -> list[str]:
+def fill_sample_history(store: Store, n: int = 60, seed: int = 1, now: float | None = None) -> list[str]:
     """Create ``n`` realistic sessions over the last ~3 months; returns their ids.
 
     Two or three people, the five built-in protocols, pain easing a little over
@@ -163,9 +161,7 @@ def fill_sample_history(
     for k, approx in enumerate(starts):
         lt = time.localtime(approx)
         hour = rng.choice((8, 9, 18, 19, 20))
-        start = time.mktime(
-            (lt.tm_year, lt.tm_mon, lt.tm_mday, hour, rng.choice((0, 15, 30, 45)), 0, 0, 0, -1)
-        )
+        start = time.mktime((lt.tm_year, lt.tm_mon, lt.tm_mday, hour, rng.choice((0, 15, 30, 45)), 0, 0, 0, -1))
         start = min(start, now - 3 * 3600)
         pid, title, steps = rng.choices(PROTOCOLS, weights=_WEEK_SHARE)[0]
         person = rng.choices(PEOPLE, weights=(0.55, 0.3, 0.15))[0]
@@ -213,9 +209,7 @@ def fill_sample_history(
     return ids
 
 
-def generate_bulk(
-    store: Store, n: int, seed: int = 7, now: float | None = None, years: float = 10.0
-) -> None:
+def generate_bulk(store: Store, n: int, seed: int = 7, now: float | None = None, years: float = 10.0) -> None:
     """Insert ``n`` completed sessions with their steps in one transaction (benchmarks).
 
     Sessions are spread over the last ``years`` years, for a few people and the

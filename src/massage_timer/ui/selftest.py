@@ -113,9 +113,7 @@ class _Stop(Exception):
 # ------------------------------------------------------------------ helpers
 
 
-def _wait_until(
-    condition: Callable[[], bool], timeout_s: float, step: Callable[[], None] | None = None
-) -> bool:
+def _wait_until(condition: Callable[[], bool], timeout_s: float, step: Callable[[], None] | None = None) -> bool:
     """Process Qt events until ``condition()`` holds or ``timeout_s`` real seconds pass."""
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -185,9 +183,7 @@ def _check_svg(report: _Report) -> None:
             raise CheckFailed(f"the app icon {path.name} renders blank")
         icon = QIcon(str(path))
         if icon.isNull() or inked_pixels(icon.pixmap(64, 64).toImage()) < 40:
-            raise CheckFailed(
-                "an SVG icon renders blank (the iconengines/qsvgicon plugin is missing)"
-            )
+            raise CheckFailed("an SVG icon renders blank (the iconengines/qsvgicon plugin is missing)")
         report.ok("svg support")
 
 
@@ -241,26 +237,20 @@ def _run_session(report: _Report, window, loaded: LoadedProtocol) -> tuple[int, 
 
         def finished() -> bool:
             now = controller.snapshot()
-            return page.mode() == page.FINISHED or (
-                now is not None and now.state in (State.FINISHED, State.STOPPED)
-            )
+            return page.mode() == page.FINISHED or (now is not None and now.state in (State.FINISHED, State.STOPPED))
 
         started = time.monotonic()
         if not _wait_until(finished, SESSION_TIMEOUT_S, press_next_when_needed):
             now = controller.snapshot()
             where = f"step {now.index + 1} of {now.count}, {now.state}" if now else "no session"
-            raise CheckFailed(
-                f"the session did not finish within {SESSION_TIMEOUT_S:.0f} s ({where})"
-            )
+            raise CheckFailed(f"the session did not finish within {SESSION_TIMEOUT_S:.0f} s ({where})")
         _wait_until(lambda: page.mode() == page.FINISHED, 2.0)
         if page.mode() != page.FINISHED:
             raise CheckFailed("the session ended but the summary was not shown")
         state = controller.snapshot().state if controller.snapshot() else None
         if state is not State.FINISHED:
             raise CheckFailed(f"the session ended as {state}, not finished")
-        report.ok(
-            "session", f"{steps} steps of {protocol.id} in {time.monotonic() - started:.1f} s"
-        )
+        report.ok("session", f"{steps} steps of {protocol.id} in {time.monotonic() - started:.1f} s")
 
     with report.check("save"):
         page.finish.set_pain(3)
@@ -295,9 +285,7 @@ def _check_readback(report: _Report, store, steps: int, pain_after: int) -> None
             problems.append(f"steps not completed: {', '.join(unfinished)}")
         if problems:
             raise CheckFailed("; ".join(problems))
-        report.ok(
-            "read back", f"completed, {steps} steps, pain {row.pain_before}->{row.pain_after}"
-        )
+        report.ok("read back", f"completed, {steps} steps, pain {row.pain_before}->{row.pain_after}")
 
 
 def _check_history(report: _Report, window) -> None:  # noqa: ANN001
@@ -385,9 +373,7 @@ def _qt_version() -> str:
     return f"{qVersion()}, PySide6 {pyside_version}"
 
 
-def _run_in_temp_folder(
-    report: _Report, library: Library, loaded: LoadedProtocol, speech_engine: str | None
-) -> None:
+def _run_in_temp_folder(report: _Report, library: Library, loaded: LoadedProtocol, speech_engine: str | None) -> None:
     tmp = tempfile.mkdtemp(prefix="massage-timer-selftest-")
     root = Path(tmp)
     try:
@@ -539,9 +525,7 @@ class SelfTestDialog(QDialog):
         elif status != QProcess.ExitStatus.NormalExit:
             self.status.setText("The self-test crashed. The output below says how far it got.")
         else:
-            self.status.setText(
-                f"The self-test failed (exit code {code}). The lines starting with FAIL say why."
-            )
+            self.status.setText(f"The self-test failed (exit code {code}). The lines starting with FAIL say why.")
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:

@@ -224,9 +224,7 @@ class ProgressRing(QWidget):
             done = QRectF(bar.left(), bar.top(), max(bar_h, bar.width() * self._fraction), bar_h)
             painter.drawRoundedRect(done, bar_h / 2, bar_h / 2)
 
-    def set_state(
-        self, fraction: float, text: str, caption: str, tone: str, dot: int | None = None
-    ) -> None:
+    def set_state(self, fraction: float, text: str, caption: str, tone: str, dot: int | None = None) -> None:
         """Show ``text`` (digits) and ``caption``; ``dot`` is a stopwatch's second hand (0-59)."""
         fraction = max(0.0, min(1.0, fraction))
         # A ring 1000 px round changes visibly at 1/2000; finer changes are not worth a repaint.
@@ -582,9 +580,7 @@ class FinishPanel(QWidget):
         self.table.resizeRowsToContents()
         rows_h = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
         frame = self.table.frameWidth() * 2
-        self.table.setMaximumHeight(
-            max(120, self.table.horizontalHeader().height() + rows_h + frame + 2)
-        )
+        self.table.setMaximumHeight(max(120, self.table.horizontalHeader().height() + rows_h + frame + 2))
         self.not_rated.setChecked(True)
         self.notes.clear()
         self.save_button.setEnabled(can_save)
@@ -594,9 +590,7 @@ class FinishPanel(QWidget):
             else "The session log is not available"
         )
         if pain_before is not None:
-            self.pain_hint.setText(
-                f"Before the session: {pain_before}.   0 = no pain · 10 = the worst pain imaginable"
-            )
+            self.pain_hint.setText(f"Before the session: {pain_before}.   0 = no pain · 10 = the worst pain imaginable")
         else:
             self.pain_hint.setText("0 = no pain · 10 = the worst pain imaginable")
         self._update_close_text()
@@ -630,9 +624,7 @@ def run_cells(run: StepRun) -> tuple[str, str, str, str, str, str]:
     changes = []
     if run.extensions:
         sign = "+" if run.adjusted >= 0 else "−"
-        changes.append(
-            f"{sign}{format_clock(abs(run.adjusted))} in {plural(run.extensions, 'change')}"
-        )
+        changes.append(f"{sign}{format_clock(abs(run.adjusted))} in {plural(run.extensions, 'change')}")
     if run.overridden:
         changes.append("beyond range")
     if run.slept >= 1:
@@ -803,9 +795,7 @@ class SessionPage(QWidget):
         self.title = plain_label("")
         self.title.setObjectName("StepTitle")
         self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.suggested = plain_label(
-            "Suggested length — the article gives no duration for this step", "muted"
-        )
+        self.suggested = plain_label("Suggested length — the article gives no duration for this step", "muted")
         self.ring = ProgressRing()
         self.instructions = plain_label("")
         self.instructions.setObjectName("Instructions")
@@ -815,9 +805,7 @@ class SessionPage(QWidget):
         self.instructions_area.setWidgetResizable(True)
         self.instructions_area.setFrameShape(QFrame.Shape.NoFrame)
         self.instructions_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.instructions_area.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding
-        )
+        self.instructions_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.instructions_area.setMinimumHeight(60)
         self.instructions_area.viewport().setAutoFillBackground(False)
         self.instructions.setAutoFillBackground(False)
@@ -1102,9 +1090,7 @@ class SessionPage(QWidget):
 
         # buttons
         active = state in (State.RUNNING, State.PAUSED, State.WAITING)
-        toggle_text = {State.IDLE: "Start", State.RUNNING: "Pause", State.PAUSED: "Resume"}.get(
-            state, "Pause"
-        )
+        toggle_text = {State.IDLE: "Start", State.RUNNING: "Pause", State.PAUSED: "Resume"}.get(state, "Pause")
         self.toggle_button.setText(toggle_text)
         self.toggle_button.setEnabled(state in (State.IDLE, State.RUNNING, State.PAUSED))
         last = snap.next_title is None
@@ -1181,9 +1167,7 @@ class SessionPage(QWidget):
                 f"The protocol gives this step {lo} to {hi}.\n\n"
                 f"Make it {way} time anyway, by {shortcuts.ADJUST_STEP_SECONDS} seconds?"
             )
-            if not self.confirm(
-                self, "Go beyond the step's range?", question, "Yes, change it", "No"
-            ):
+            if not self.confirm(self, "Go beyond the step's range?", question, "Yes, change it", "No"):
                 return
             self._user(lambda: self.controller.adjust(delta, override=True))
             return
@@ -1254,9 +1238,7 @@ class SessionPage(QWidget):
             widget.setVisible(not on)
         snap = self._last_snapshot
         step = snap.planned.step if snap is not None and snap.planned is not None else None
-        self.suggested.setVisible(
-            not on and step is not None and step.duration is not None and step.duration.suggested
-        )
+        self.suggested.setVisible(not on and step is not None and step.duration is not None and step.duration.suggested)
         self.illustration.setVisible(not on and self.illustration.path() is not None)
         self.notice.setVisible(not on and bool(self.notice.text()))
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter if on else Qt.AlignmentFlag.AlignLeft)
@@ -1293,33 +1275,20 @@ class SessionPage(QWidget):
         if self.notice.text() and not self.notice.text().startswith("The screen may dim"):
             self._set_notice("")
         planned = snap.planned
-        length = (
-            spoken_duration(planned.planned) + "." if planned.timed else "Press Done when ready."
-        )
+        length = spoken_duration(planned.planned) + "." if planned.timed else "Press Done when ready."
         prefix = "Starting" if self._starting else "Back to" if self._going_back else "Next"
         self._starting = False
         self.cues.speak(f"{prefix}: {planned.title}. {length}", after_sound=not self._by_user)
 
     def _on_step_ended(self, run: StepRun) -> None:
-        if (
-            self._by_user
-            or run.outcome is not Outcome.COMPLETED
-            or not run.timed
-            or run.overrun > 0
-        ):
+        if self._by_user or run.outcome is not Outcome.COMPLETED or not run.timed or run.overrun > 0:
             return
         # The step's time ran out and the session moved on by itself.
         self.cues.play("step_end")
         self.flash.flash()
         snap = self.controller.snapshot()
-        if (
-            snap is not None
-            and snap.planned is not None
-            and snap.state not in (State.FINISHED, State.STOPPED)
-        ):
-            self.cues.notify(
-                "Next step", f"{run.title} is done. Next: {snap.planned.title}", self.window()
-            )
+        if snap is not None and snap.planned is not None and snap.state not in (State.FINISHED, State.STOPPED):
+            self.cues.notify("Next step", f"{run.title} is done. Next: {snap.planned.title}", self.window())
 
     def _on_waiting(self, _index: int) -> None:
         self.cue_banner.hide()
@@ -1328,9 +1297,7 @@ class SessionPage(QWidget):
         self.flash.flash()
         if snap is None or snap.planned is None:
             return
-        follow = (
-            f"Next: {snap.next_title}." if snap.next_title else "Press Finish to end the session."
-        )
+        follow = f"Next: {snap.next_title}." if snap.next_title else "Press Finish to end the session."
         self.cues.speak(f"Time is up. {follow}", after_sound=True)
         self.cues.notify("Time is up", f"{snap.planned.title}: time is up. {follow}", self.window())
 
@@ -1372,10 +1339,7 @@ class SessionPage(QWidget):
             what = f"the current step has {length_words(snap.remaining)} left"
         else:
             what = "the stopwatch kept running"
-        text = (
-            f"The computer was asleep for {length_words(seconds)}. "
-            f"The timer kept counting real time: {what}."
-        )
+        text = f"The computer was asleep for {length_words(seconds)}. The timer kept counting real time: {what}."
         self.sleep_banner.show_text(text)
         if self.mode() == self.FINISHED:
             self.finish.saved_note.setText(text + "\n" + self.finish.saved_note.text())
@@ -1415,9 +1379,7 @@ class SessionPage(QWidget):
         parts.append(f"{format_clock(total_active)} in all")
         recorder = self.controller.recorder
         unsaved = recorder is not None and recorder.unsaved
-        can_save = (
-            self.store is not None and not self.store.read_only and self._finished_id is not None and not unsaved
-        )
+        can_save = self.store is not None and not self.store.read_only and self._finished_id is not None and not unsaved
         if unsaved and self._finished_id is not None:
             saved_text = (
                 "Part of this session could not be written to the session log "
@@ -1450,9 +1412,7 @@ class SessionPage(QWidget):
         if self.store is None or sid is None:
             return
         try:
-            self.store.update_session(
-                sid, pain_after=self.finish.pain(), notes=self.finish.notes.toPlainText().strip()
-            )
+            self.store.update_session(sid, pain_after=self.finish.pain(), notes=self.finish.notes.toPlainText().strip())
         except StoreError as exc:
             # Keep the panel (and what was typed) so that nothing is lost; say why.
             show_message(self, "Not saved", f"{exc}\n\nYour notes are still on the screen; try again later.")
@@ -1464,8 +1424,7 @@ class SessionPage(QWidget):
         if self.finish.has_input() and not self.confirm(
             self,
             "Discard the notes?",
-            "The pain rating and notes you entered will not be saved. "
-            "The session itself stays in your history.",
+            "The pain rating and notes you entered will not be saved. The session itself stays in your history.",
             "Discard",
             "Keep editing",
         ):

@@ -142,18 +142,12 @@ class SettingsPage(QWidget):
         self.volume_slider.setSingleStep(5)
         self.volume_slider.setPageStep(10)
         self.volume_slider.setAccessibleName("Volume")
-        self.volume_slider.setToolTip(
-            "The cue volume in this app; the system volume is not changed."
-        )
+        self.volume_slider.setToolTip("The cue volume in this app; the system volume is not changed.")
         self.volume_label = QLabel()
-        self.volume_label.setMinimumWidth(
-            self.volume_label.fontMetrics().horizontalAdvance("100 %") + 8
-        )
+        self.volume_label.setMinimumWidth(self.volume_label.fontMetrics().horizontalAdvance("100 %") + 8)
         self.volume_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.volume_slider.valueChanged.connect(self._on_volume)
-        self.test_sound_button = button(
-            "Test sound", tooltip="Play the step-end chime at this volume"
-        )
+        self.test_sound_button = button("Test sound", tooltip="Play the step-end chime at this volume")
         self.test_sound_button.clicked.connect(self.test_sound_requested)
         row = QHBoxLayout()
         row.setSpacing(10)
@@ -165,9 +159,7 @@ class SettingsPage(QWidget):
 
         self.warn_combo = QComboBox()
         for seconds in WARN_CHOICES:
-            self.warn_combo.addItem(
-                WARN_LABELS.get(seconds, f"{seconds} seconds before the end"), seconds
-            )
+            self.warn_combo.addItem(WARN_LABELS.get(seconds, f"{seconds} seconds before the end"), seconds)
         self.warn_combo.setToolTip("A short tone (and a flash) shortly before a timed step ends")
         self.warn_combo.currentIndexChanged.connect(
             lambda i: self.settings.set("warn_seconds", int(self.warn_combo.itemData(i)))
@@ -180,9 +172,7 @@ class SettingsPage(QWidget):
         group = QGroupBox("Voice")
         form = self._form(group)
 
-        self.voice_check = QCheckBox(
-            "Announce each step aloud (for example “Next: place the jars. 15 minutes.”)"
-        )
+        self.voice_check = QCheckBox("Announce each step aloud (for example “Next: place the jars. 15 minutes.”)")
         self.voice_check.toggled.connect(lambda on: self.settings.set("voice_enabled", bool(on)))
         form.addRow(self.voice_check)
 
@@ -210,9 +200,7 @@ class SettingsPage(QWidget):
         self.rate_slider.setTickInterval(RATE_STEPS)
         self.rate_slider.setAccessibleName("Speaking rate")
         self.rate_label = QLabel()
-        self.rate_label.setMinimumWidth(
-            self.rate_label.fontMetrics().horizontalAdvance("Slower (-1.0)") + 8
-        )
+        self.rate_label.setMinimumWidth(self.rate_label.fontMetrics().horizontalAdvance("Slower (-1.0)") + 8)
         self.rate_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.rate_slider.valueChanged.connect(self._on_rate)
         row = QHBoxLayout()
@@ -238,9 +226,7 @@ class SettingsPage(QWidget):
         group = QGroupBox("Session")
         form = self._form(group)
         self.auto_advance_check = QCheckBox()
-        self.auto_advance_check.toggled.connect(
-            lambda on: self.settings.set("auto_advance", bool(on))
-        )
+        self.auto_advance_check.toggled.connect(lambda on: self.settings.set("auto_advance", bool(on)))
         form.addRow(
             self._check_row(
                 self.auto_advance_check,
@@ -249,9 +235,7 @@ class SettingsPage(QWidget):
             )
         )
         self.tray_check = QCheckBox()
-        self.tray_check.toggled.connect(
-            lambda on: self.settings.set("tray_notifications", bool(on))
-        )
+        self.tray_check.toggled.connect(lambda on: self.settings.set("tray_notifications", bool(on)))
         form.addRow(
             self._check_row(
                 self.tray_check,
@@ -262,13 +246,9 @@ class SettingsPage(QWidget):
         self.performed_by_edit.setPlaceholderText("Your name, for therapists (optional)")
         self.performed_by_edit.setClearButtonEnabled(True)
         self.performed_by_edit.setMaxLength(120)
-        self.performed_by_edit.textEdited.connect(
-            lambda text: self.settings.set("performed_by", text.strip())
-        )
+        self.performed_by_edit.textEdited.connect(lambda text: self.settings.set("performed_by", text.strip()))
         form.addRow("Performed by", self.performed_by_edit)
-        form.addRow(
-            plain_label("Recorded with each session; it can be changed before a session.", "muted")
-        )
+        form.addRow(plain_label("Recorded with each session; it can be changed before a session.", "muted"))
         return group
 
     def _check_row(self, check: QCheckBox, text: str) -> QWidget:
@@ -314,9 +294,7 @@ class SettingsPage(QWidget):
         form = self._form(group)
 
         self.data_dir_edit = self._path_field(self.paths.root)
-        self.open_data_button = button(
-            "Open folder", tooltip="Show the data folder in the file manager"
-        )
+        self.open_data_button = button("Open folder", tooltip="Show the data folder in the file manager")
         self.open_data_button.clicked.connect(lambda: self.open_folder(self.paths.root))
         form.addRow("Data folder", self._path_row(self.data_dir_edit, self.open_data_button))
 
@@ -425,9 +403,7 @@ class SettingsPage(QWidget):
             tooltip="Show your protocols folder in the file manager (it is created if needed)",
         )
         self.open_protocols_button.clicked.connect(lambda: self.open_folder(self.paths.protocols))
-        form.addRow(
-            "Your protocols", self._path_row(self.user_protocols_edit, self.open_protocols_button)
-        )
+        form.addRow("Your protocols", self._path_row(self.user_protocols_edit, self.open_protocols_button))
         form.addRow(
             plain_label(
                 "Put your own protocol files (.toml) in this folder; "
@@ -474,9 +450,7 @@ class SettingsPage(QWidget):
             self.voice_combo.setCurrentIndex(max(0, index))
         self._update_enabled()
 
-    def set_cue_status(
-        self, sound_ok: bool, sound_reason: str, speech_ok: bool, speech_reason: str
-    ) -> None:
+    def set_cue_status(self, sound_ok: bool, sound_reason: str, speech_ok: bool, speech_reason: str) -> None:
         """Say whether sound and speech work here, and if not, why and what happens instead."""
         self._show_status(
             self.sound_status,

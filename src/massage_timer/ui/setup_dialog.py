@@ -93,7 +93,9 @@ class SetupDialog(QDialog):
 
     gate_changed = Signal(bool)
 
-    def __init__(self, loaded: LoadedProtocol, settings: Settings, persons: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, loaded: LoadedProtocol, settings: Settings, persons: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.loaded = loaded
         self.protocol = loaded.protocol
@@ -320,7 +322,10 @@ class SetupDialog(QDialog):
         if self._any_suggested:
             self._durations_layout.addWidget(
                 plain_label("Suggested: the article gives no duration for this step; the range is the app's.", "muted"),
-                row, 0, 1, 3,
+                row,
+                0,
+                1,
+                3,
             )
         self._durations_layout.setColumnStretch(0, 1)
         self._side_box_widget.setVisible(self.protocol.has_sides(self.variant))
@@ -381,4 +386,3 @@ class SetupDialog(QDialog):
         if result.variant:
             self.settings.set("last_variant", result.variant)
         self.settings.set("performed_by", result.performed_by)
-

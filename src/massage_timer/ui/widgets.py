@@ -40,9 +40,7 @@ def reflow(text: str) -> str:
             if out and out[-1] != "":
                 out.append("")
             continue
-        starts_item = line[:1] in "-*•" or (
-            line[:1].isdigit() and line.split(" ", 1)[0].rstrip(".)").isdigit()
-        )
+        starts_item = line[:1] in "-*•" or (line[:1].isdigit() and line.split(" ", 1)[0].rstrip(".)").isdigit())
         if out and out[-1] and not starts_item and out[-1][-1:] not in ".:!?":
             out[-1] += " " + line
         else:

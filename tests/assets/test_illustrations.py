@@ -170,8 +170,9 @@ def test_every_image_a_builtin_protocol_references_exists_and_is_drawn():
     assert not library.broken, [str(e.error) for e in library.broken]
     used: set[str] = set()
     for loaded in library.protocols:
-        for step in loaded.protocol.steps:
-            refs = [step.image] + [cue.image for cue in step.cues]
+        overview = [loaded.protocol.image]
+        for step in [None, *loaded.protocol.steps]:
+            refs = overview if step is None else [step.image] + [cue.image for cue in step.cues]
             for ref in filter(None, refs):
                 for side in SIDES if "{side}" in ref else ("left",):
                     one = ref.replace("{side}", side)
@@ -179,5 +180,5 @@ def test_every_image_a_builtin_protocol_references_exists_and_is_drawn():
                     assert path is not None and path.is_file(), f"{loaded.protocol.id}: {one}"
                     used.add(path.name)
     drawn = {p.name for p in SVG_FILES}
-    # The body maps and the nerve map are for the detail pane and Help, not for steps.
-    assert drawn - used <= {"acupressure-map-left.svg", "acupressure-map-right.svg", "sciatic-nerve-map.svg"}
+    # The nerve map is for the Help page; every other picture belongs to a protocol.
+    assert drawn - used == {"sciatic-nerve-map.svg"}

@@ -722,3 +722,10 @@ def test_readme_example_is_valid() -> None:
     assert any(s.cues for s in protocol.steps)
     assert any(s.per_side for s in protocol.steps)
     assert any(s.duration is None for s in protocol.steps)
+
+
+def test_protocol_overview_image_is_checked_like_a_step_image(tmp_path) -> None:  # noqa: ANN001
+    text = VALID.replace('stages = ["acute"]', 'stages = ["acute"]\nimage = "../outside.svg"', 1)
+    with pytest.raises(ProtocolError) as info:
+        parse_protocol(text.encode(), "map.toml")
+    assert "map.toml: image: '../outside.svg' must not contain '..'" in str(info.value)

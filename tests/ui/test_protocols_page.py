@@ -75,3 +75,13 @@ def test_protocol_text_is_shown_literally(qtbot, data_dir) -> None:  # noqa: ANN
     from PySide6.QtCore import Qt
 
     assert all(lab.textFormat() == Qt.TextFormat.PlainText for lab in labels)
+
+
+def test_overview_picture_is_shown_with_the_details(qtbot, library) -> None:  # noqa: ANN001
+    page = ProtocolsPage(library, "remission")
+    qtbot.addWidget(page)
+    assert page.select("acupressure")
+    picture = page.detail.findChild(QLabel, "OverviewImage")
+    assert picture is not None and not picture.pixmap().isNull()
+    assert page.select("honey")
+    assert page.detail.findChild(QLabel, "OverviewImage") is None

@@ -161,6 +161,8 @@ class Protocol(_Strict):
     variants: list[Variant] = []
     source: str = ""
     """Where the content comes from (e.g. a section of the source article)."""
+    image: str | None = None
+    """An overview picture (e.g. a body map of the points), shown with the protocol's details."""
 
     def __post_init__(self) -> None:
         if self.schema > SCHEMA_VERSION:
@@ -404,6 +406,8 @@ def _semantic_problems(protocol: Protocol, roots: tuple[Path, ...]) -> Iterable[
     yield from _duplicates("variants", [v.id for v in protocol.variants])
     yield from _duplicates("steps", [s.id for s in protocol.steps])
     variant_ids = {v.id for v in protocol.variants}
+    if protocol.image is not None:
+        yield from _image_problems(protocol.image, "image", roots)
     for i, step in enumerate(protocol.steps):
         where = f"steps[{i}]"
         for j, variant in enumerate(step.variants):

@@ -170,6 +170,13 @@ class DetailPane(QScrollArea):
         head.addWidget(start, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(head)
         lay.addWidget(plain_label(reflow(proto.summary)))
+        overview = loaded.resolve_image(proto.image.replace("{side}", "left")) if proto.image else None
+        if overview is not None:
+            picture = QLabel()
+            picture.setObjectName("OverviewImage")
+            picture.setPixmap(load_image(overview, QSize(480, 360), self.devicePixelRatioF() or 1.0))
+            picture.setToolTip("Seen from behind; the points are shown on the left side.")
+            lay.addWidget(picture, 0, Qt.AlignmentFlag.AlignLeft)
         if proto.source:
             lay.addWidget(plain_label(f"Source: {proto.source}", "muted"))
         stages = " and ".join("the acute stage" if s == "acute" else "remission" for s in proto.stages)

@@ -287,11 +287,12 @@ class ProtocolsPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.list.addItem(item)
             self.list.setItemWidget(item, widget)
-        self.list.blockSignals(False)
         row = next((i for i, e in enumerate(self._entries) if e.id == current), 0)
         if self._entries:
             self.list.setCurrentRow(row)
-            self._on_row(row)
+        self.list.blockSignals(False)
+        if self._entries:
+            self._on_row(row)  # once, whether or not the row changed
         else:
             self.detail.show_empty("No protocols found.")
 

@@ -4,7 +4,7 @@ Usage::
 
     python tests/soak/soak_kill.py [--kills 1000] [--seed N] [--dir DIR]
 
-Each round starts ``tests/core/crash_child.py``: it runs sessions back to back
+Each round starts ``tests/soak/crash_child.py``: it runs sessions back to back
 on a real clock sped up 200 times, with the recorder writing every step
 transition to one log, and prints a line to stdout *after* each commit. The
 round kills it with SIGKILL at a random moment (now and then while the log is
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CHILD = HERE.parent / "core" / "crash_child.py"
+CHILD = HERE / "crash_child.py"
 
 
 @dataclass

@@ -513,7 +513,7 @@ def test_notes_and_delete_on_a_log_that_cannot_be_written_say_so(qtbot, store, s
     session = page.detail.session
     assert session is not None
     told: list[str] = []
-    monkeypatch.setattr(module, "_tell", lambda _p, title, text, warning=False: told.append(title))
+    monkeypatch.setattr(module, "tell", lambda _p, title, text, warning=False: told.append(title))
     monkeypatch.setattr(module, "_confirm", lambda *a: True)
 
     def refuse(*_a, **_k):  # noqa: ANN002, ANN003, ANN202

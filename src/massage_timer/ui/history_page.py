@@ -64,7 +64,7 @@ from .history_model import (
     local_datetime,
 )
 from .settings import Settings
-from .widgets import button, plain_label, set_role
+from .widgets import button, plain_label, set_role, tell
 
 PERIODS = (
     ("Last 30 days", 30),
@@ -97,17 +97,6 @@ def _confirm(parent: QWidget, title: str, text: str) -> bool:
     box.button(QMessageBox.StandardButton.Yes).setText("Delete")
     box.button(QMessageBox.StandardButton.No).setText("Keep")
     return QMessageBox.StandardButton(box.exec()) == QMessageBox.StandardButton.Yes
-
-
-def _tell(parent: QWidget, title: str, text: str, warning: bool = False) -> None:
-    box = QMessageBox(
-        QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
-        title,
-        text,
-        parent=parent,
-    )
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
 
 
 def step_detail(step: StepRow) -> str:
@@ -654,7 +643,7 @@ class HistoryPage(QWidget):
         try:
             self.store.update_session(session.id, notes=text)
         except StoreError as exc:
-            _tell(
+            tell(
                 self,
                 "Notes not saved",
                 f"The notes could not be saved: {exc}\n\nThey are still in the box.",
@@ -681,7 +670,7 @@ class HistoryPage(QWidget):
         try:
             self.store.delete_session(session_id)
         except StoreError as exc:
-            _tell(self, "Session not deleted", f"The session could not be deleted: {exc}", warning=True)
+            tell(self, "Session not deleted", f"The session could not be deleted: {exc}", warning=True)
             return
         self._loader.forget()
         self.detail.show_session(None, [])
@@ -751,7 +740,7 @@ class HistoryPage(QWidget):
         try:
             n = self.export_csv_to(path)
         except OSError as exc:
-            _tell(
+            tell(
                 self,
                 "Export CSV",
                 f"The file {path} could not be written: {exc.strerror or exc}",
@@ -775,7 +764,7 @@ class HistoryPage(QWidget):
         try:
             n = write_report(self.store, self.current_filter(), path)
         except OSError as exc:
-            _tell(
+            tell(
                 self,
                 "Doctor report",
                 f"The report {path} could not be written: {exc.strerror or exc}",

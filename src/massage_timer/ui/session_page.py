@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -70,7 +69,7 @@ from .keep_awake import KeepAwake
 from .session_controller import SessionController
 from .settings import Settings
 from .theme import ACCENT, TEAL, current_is_dark
-from .widgets import ask, load_image, plain_label, reflow
+from .widgets import ask, load_image, plain_label, reflow, tell
 
 EXTRA_KEYS: dict[str, tuple[str, ...]] = {
     # Keys that some keyboards and pedals send for the same actions.
@@ -81,16 +80,6 @@ EXTRA_KEYS: dict[str, tuple[str, ...]] = {
 
 FLASH_MS = 400
 MIN_RING = 150
-
-
-def show_message(parent: QWidget, title: str, text: str) -> None:
-    """A warning shown as plain text (it may quote a file name)."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(title)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    box.exec()
 
 
 # --------------------------------------------------------------- wording
@@ -1415,7 +1404,7 @@ class SessionPage(QWidget):
             self.store.update_session(sid, pain_after=self.finish.pain(), notes=self.finish.notes.toPlainText().strip())
         except StoreError as exc:
             # Keep the panel (and what was typed) so that nothing is lost; say why.
-            show_message(self, "Not saved", f"{exc}\n\nYour notes are still on the screen; try again later.")
+            tell(self, "Not saved", f"{exc}\n\nYour notes are still on the screen; try again later.", warning=True)
             return
         self._leave_finished("Saved. The session, its pain rating and notes are in your history.")
         self.saved.emit(sid)

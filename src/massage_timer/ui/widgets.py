@@ -140,3 +140,13 @@ def ask(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
     box.setEscapeButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def tell(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> None:
+    """A message box whose text is shown literally (it may quote a file name or a note)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.exec()

@@ -1,4 +1,4 @@
-"""A session that runs until it is killed; used by test_crash.py.
+"""A session that runs until it is killed; used by soak_kill.py (and the short soak test).
 
 Usage: ``python crash_child.py DATABASE SEED``
 

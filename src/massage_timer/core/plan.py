@@ -49,10 +49,6 @@ class PlannedStep:
     def image(self) -> str | None:
         return self.step.image_for(self.side)
 
-    def describe_length(self) -> str:
-        if self.planned is None:
-            return "until done"
-        return format_duration(self.planned)
 
 
 class PlanError(ValueError):

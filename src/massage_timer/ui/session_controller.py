@@ -187,7 +187,7 @@ class SessionController(QObject):
             return
         wake = engine.next_wakeup()
         if wake is None:
-            self._timer.start(IDLE_POLL_MS if engine.state is State.PAUSED else IDLE_POLL_MS)
+            self._timer.start(IDLE_POLL_MS)
             return
         # Wake just after the boundary so the new second is already due.
         self._timer.start(max(1, math.ceil(wake * 1000) + 2))

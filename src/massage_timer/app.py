@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import APP_ID, APP_NAME, __version__
@@ -14,26 +14,42 @@ from .core.paths import DataPaths, resolve_data_dir
 if TYPE_CHECKING:
     from .core.store import Store
 
-# Libraries Qt's xcb platform plugin loads, and the Debian/Ubuntu package of each.
+# Libraries Qt's xcb platform plugin loads (by the names it links against), and the
+# Debian/Ubuntu package of each.
 XCB_LIBRARIES = (
-    ("xcb-cursor", "libxcb-cursor0"),
-    ("xcb-icccm", "libxcb-icccm4"),
-    ("xcb-keysyms", "libxcb-keysyms1"),
-    ("xcb-image", "libxcb-image0"),
-    ("xcb-render-util", "libxcb-render-util0"),
-    ("xcb-xkb", "libxcb-xkb1"),
-    ("xkbcommon-x11", "libxkbcommon-x11-0"),
-    ("xcb-shape", "libxcb-shape0"),
-    ("xcb-randr", "libxcb-randr0"),
+    ("libxcb-cursor.so.0", "libxcb-cursor0"),
+    ("libxcb-icccm.so.4", "libxcb-icccm4"),
+    ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    ("libxcb-image.so.0", "libxcb-image0"),
+    ("libxcb-render-util.so.0", "libxcb-render-util0"),
+    ("libxcb-xkb.so.1", "libxcb-xkb1"),
+    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libxcb-shape.so.0", "libxcb-shape0"),
+    ("libxcb-randr.so.0", "libxcb-randr0"),
 )
 
 
-def missing_xcb_packages(find=ctypes.util.find_library) -> list[str]:  # noqa: ANN001
+def can_load(soname: str) -> bool:
+    """Whether the dynamic loader finds ``soname``, the way Qt's plugin will look for it.
+
+    (Loading it costs nothing extra: Qt loads it moments later. ``ctypes.util.find_library``
+    would run ``ldconfig`` once per library, about 5 ms each.)
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
+def missing_xcb_packages(loadable: Callable[[str], bool] = can_load) -> list[str]:
     """Debian/Ubuntu packages that Qt's xcb plugin needs and this system lacks (Linux only)."""
-    return [package for lib, package in XCB_LIBRARIES if find(lib) is None]
+    return [package for soname, package in XCB_LIBRARIES if not loadable(soname)]
 
 
-def platform_problem(env: dict[str, str] | None = None, find=ctypes.util.find_library) -> str | None:  # noqa: ANN001
+def platform_problem(env: dict[str, str] | None = None, loadable: Callable[[str], bool] = can_load) -> str | None:
     """A message naming what to install, when Qt would abort for lack of an xcb library."""
     env = dict(os.environ if env is None else env)
     if not sys.platform.startswith("linux"):
@@ -48,7 +64,7 @@ def platform_problem(env: dict[str, str] | None = None, find=ctypes.util.find_li
             f"{APP_NAME} needs a graphical desktop: no display was found (DISPLAY is not set). "
             "Start it from your desktop session."
         )
-    missing = missing_xcb_packages(find)
+    missing = missing_xcb_packages(loadable)
     if not missing:
         return None
     return (
@@ -130,13 +146,14 @@ def open_log(paths: DataPaths, keep: int = 10) -> tuple[Store | None, str, list[
 
 
 def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
+    import time
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from .core.clock import ScaledClock, SystemClock
     from .core.library import load_library
     from .ui.main_window import MainWindow
-    from .ui.session_controller import SessionController
     from .ui.settings import Settings
     from .ui.single_instance import SingleInstance, bring_to_front
     from .ui.theme import apply_theme
@@ -172,23 +189,42 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     settings = Settings(paths.root / "settings.ini")
     apply_theme(app, settings.get("theme"), int(settings.get("text_scale")))
 
-    store, notice, interrupted = open_log(paths, int(settings.get("backups_keep")))
     library = load_library(paths.protocols)
     clock = ScaledClock(args.speed) if args.speed and args.speed != 1.0 else SystemClock()
-    controller = SessionController(clock)
-    window = MainWindow(paths, settings, store, library, controller=controller, store_notice=notice)
-    controller.setParent(window)
+    # The first frame shows the protocols; the log is opened right after it (see finish_start_up).
+    window = MainWindow(paths, settings, None, library, clock=clock)
+    store: Store | None = None
+    exit_after = args.exit_after_startup
+
+    def report(stage: str) -> None:
+        if exit_after:
+            print(f"{stage} {time.monotonic():.6f}", flush=True)
+
+    def finish_start_up() -> None:
+        nonlocal store
+        instance.listen()  # from now on a second launch can bring this window to the front
+        store, notice, interrupted = open_log(paths, int(settings.get("backups_keep")))
+        window.attach_store(store, notice)
+        report("ready")
+        if exit_after:
+            app.quit()
+        else:
+            QTimer.singleShot(0, lambda: window.show_notices(interrupted))
+
+    def on_first_frame() -> None:
+        report("first-frame")
+        if exit_after == "first-frame":
+            app.quit()
+        else:
+            finish_start_up()
 
     def on_activated() -> None:
         print("massage-timer: another launch asked for this window; brought it to the front", file=sys.stderr)
         bring_to_front(window)
 
     instance.activated.connect(on_activated)
+    window.first_painted.connect(on_first_frame)
     window.show()
-    if args.exit_after_startup:
-        window.first_painted.connect(app.quit)
-    else:
-        QTimer.singleShot(0, lambda: window.show_notices(interrupted))
     code = app.exec()
     if store is not None:
         store.close()

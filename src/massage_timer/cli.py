@@ -10,18 +10,15 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import APP_NAME, __version__
-from .core.durations import format_duration
-from .core.library import load_library
 from .core.paths import ENV_VAR, resolve_data_dir
-from .core.protocols import ProtocolError, read_protocol
-from .core.resources import ResourceError, resources_dir
-from .core.store import CSV_COLUMNS, Filter, StoreError, csv_row, iso_utc, open_store
+
+# Each command imports what it needs when it runs: opening the app imports no log or
+# export code before its window is up.
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_GUI = 0, 1, 2, 3
 
@@ -42,7 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gui = parser.add_argument_group("app options")
     gui.add_argument("--self-test", action="store_true", help="check this installation and exit")
-    gui.add_argument("--exit-after-startup", action="store_true", help=argparse.SUPPRESS)
+    # For tests and benchmarks: quit once started ("ready": window up and log open) or right
+    # after the first frame ("first-frame"); prints "<stage> <time.monotonic()>" lines on stdout.
+    gui.add_argument(
+        "--exit-after-startup", nargs="?", const="ready", choices=("ready", "first-frame"), help=argparse.SUPPRESS
+    )
     gui.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -67,6 +68,11 @@ def _err(message: str) -> None:
 
 
 def cmd_protocols(args: argparse.Namespace) -> int:
+    import json
+
+    from .core.durations import format_duration
+    from .core.library import load_library
+
     paths = resolve_data_dir(args.data_dir)
     library = load_library(paths.protocols if paths.protocols.is_dir() else None)
     rows = []
@@ -107,6 +113,9 @@ def cmd_protocols(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .core.protocols import ProtocolError, read_protocol
+    from .core.resources import resources_dir
+
     bad = 0
     for name in args.files:
         path = Path(name)
@@ -121,6 +130,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    import json
+
+    from .core.durations import format_duration
+    from .core.store import CSV_COLUMNS, Filter, csv_row, iso_utc, open_store
+
     paths = resolve_data_dir(args.data_dir)
     store = None
     if not paths.database.exists():
@@ -180,13 +194,16 @@ def cmd_history(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        from .app import run_app
+
+        return run_app(args)
+    from .core.resources import ResourceError
+    from .core.store import StoreError
+
+    commands = {"protocols": cmd_protocols, "check": cmd_check, "history": cmd_history}
     try:
-        if args.command == "protocols":
-            return cmd_protocols(args)
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "history":
-            return cmd_history(args)
+        return commands[args.command](args)
     except (StoreError, ResourceError) as exc:
         _err(str(exc))
         return EXIT_INVALID
@@ -194,6 +211,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         _err(f"{exc.strerror or exc}{where}")
         return EXIT_INVALID
-    from .app import run_app
-
-    return run_app(args)

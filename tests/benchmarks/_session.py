@@ -52,7 +52,7 @@ def timed_protocol(steps: int, seconds: int) -> LoadedProtocol:
         ],
     }
     protocol = msgspec.convert(data, Protocol, strict=True)
-    return LoadedProtocol(protocol, Path("bench-steps.toml"), "0" * 64)
+    return LoadedProtocol(protocol, Path("bench-steps.toml"))
 
 
 @dataclass

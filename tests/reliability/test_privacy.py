@@ -137,6 +137,7 @@ def test_a_full_session_opens_no_network_socket(qtbot, data_dir, no_network) -> 
     before = inet_socket_inodes() if Path("/proc/self/net/tcp").exists() else set()
     instance = SingleInstance(data_dir.root)  # local socket: allowed
     assert instance.acquire()
+    assert instance.listen()
     store, _ = open_store(data_dir.database, backups=data_dir.backups, daily_backup=True)
     settings = Settings(data_dir.root / "settings.ini")
     clock = FakeClock()

@@ -82,6 +82,9 @@ def test_overview_picture_is_shown_with_the_details(qtbot, library) -> None:  # 
     qtbot.addWidget(page)
     assert page.select("acupressure")
     picture = page.detail.findChild(QLabel, "OverviewImage")
-    assert picture is not None and not picture.pixmap().isNull()
+    assert picture is not None
+    assert picture.pixmap().isNull()  # its place is kept; it is drawn just after the pane appears
+    qtbot.waitUntil(lambda: not picture.pixmap().isNull())
+    assert picture.pixmap().deviceIndependentSize().toSize() == picture.size()
     assert page.select("honey")
     assert page.detail.findChild(QLabel, "OverviewImage") is None

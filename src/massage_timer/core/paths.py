@@ -11,8 +11,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "MASSAGE_TIMER_DATA_DIR"
 APP_DIR_NAME = "massage-timer"
 
@@ -51,4 +49,6 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPat
     env = os.environ.get(ENV_VAR)
     if env:
         return DataPaths(Path(env).expanduser().absolute())
+    import platformdirs  # only here: with a folder given, start-up does not need it
+
     return DataPaths(Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)))

@@ -10,13 +10,13 @@ the file and the place: ``my.toml: steps[2].duration.max: must be >= min (2m)``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Literal
 
@@ -252,8 +252,16 @@ class LoadedProtocol:
 
     protocol: Protocol
     path: Path
-    sha256: str
+    source: bytes = field(default=b"", repr=False)
+    """The file's bytes, as validated."""
     image_roots: tuple[Path, ...] = field(default=())
+
+    @cached_property
+    def sha256(self) -> str:
+        """SHA-256 of the file as validated (logged with each session; worked out when first asked)."""
+        import hashlib  # loads OpenSSL: not needed before the first session
+
+        return hashlib.sha256(self.source).hexdigest()
 
     def resolve_image(self, ref: str | None) -> Path | None:
         """The file behind an image reference, or None (validated at load time)."""
@@ -311,7 +319,7 @@ def read_protocol(path: Path, image_roots: Iterable[Path] = (), *, name: str | N
         )
     roots = (path.parent, *image_roots)
     protocol = parse_protocol(data, shown, roots)
-    return LoadedProtocol(protocol, path, hashlib.sha256(data).hexdigest(), roots)
+    return LoadedProtocol(protocol, path, data, roots)
 
 
 def parse_protocol(data: bytes, name: str, image_roots: Iterable[Path] = ()) -> Protocol:

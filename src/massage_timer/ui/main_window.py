@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,21 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..core.backups import list_backups, make_backup, restore_backup
-from ..core.durations import format_local_datetime
 from ..core.library import Library, load_library
 from ..core.paths import DataPaths
-from ..core.plan import build_plan
-from ..core.protocols import LoadedProtocol
-from ..core.store import SessionInfo, Store, StoreError
 from .protocols_page import ProtocolsPage
-from .session_controller import SessionController
 from .settings import Settings
 from .theme import apply_theme
 from .widgets import app_icon, plain_label
 
-if TYPE_CHECKING:  # the pages and cues are imported when first opened, not at start-up
+if TYPE_CHECKING:
+    # What the first frame does not show is imported when first needed: the other pages,
+    # the cues, the session machinery and the log.
+    from ..core.clock import Clock
+    from ..core.protocols import LoadedProtocol
+    from ..core.store import Store
     from .cues import CuePlayer
+    from .session_controller import SessionController
     from .settings_page import SettingsPage
 
 PAGES = (
@@ -76,6 +75,7 @@ class MainWindow(QMainWindow):
         controller: SessionController | None = None,
         cues: CuePlayer | None = None,
         store_notice: str = "",
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.paths = paths
@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         self.store = store
         self.library = library
         self.store_notice = store_notice
-        self.controller = controller or SessionController(parent=self)
+        self._clock = clock
+        self._controller: SessionController | None = None
         self._cues = cues
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         side.setObjectName("Sidebar")
         side_col = QVBoxLayout(side)
         side_col.setContentsMargins(6, 14, 6, 10)
-        brand = plain_label(APP_NAME, "heading", wrap=False)
+        brand = plain_label(APP_NAME, "heading", wrap=False, selectable=False)
         brand.setContentsMargins(12, 0, 12, 10)
         side_col.addWidget(brand)
         self.nav = QListWidget()
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{label} ({shortcut})")
             self.nav.addItem(item)
         side_col.addWidget(self.nav, 1)
-        self.session_hint = plain_label("", "muted")
+        self.session_hint = plain_label("", "muted", selectable=False)
         self.session_hint.setContentsMargins(12, 0, 12, 0)
         side_col.addWidget(self.session_hint)
         side.setFixedWidth(max(190, self.fontMetrics().horizontalAdvance(APP_NAME) * 2))
@@ -152,7 +153,8 @@ class MainWindow(QMainWindow):
         hints = QApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_system_scheme)
-        self.controller.changed.connect(self._update_session_hint)
+        if controller is not None:
+            self._adopt_controller(controller)
         geometry = settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -164,6 +166,36 @@ class MainWindow(QMainWindow):
         self.first_painted.connect(lambda: QTimer.singleShot(500, self, lambda: self.cues))
         side.installEventFilter(self._first_paint)
         self.show_page("protocols")
+
+    @property
+    def controller(self) -> SessionController:
+        """The session machinery (engine, recorder, timer), set up when first needed."""
+        if self._controller is None:
+            from .session_controller import SessionController
+
+            controller = SessionController(self._clock)
+            controller.setParent(self)
+            self._adopt_controller(controller)
+        assert self._controller is not None
+        return self._controller
+
+    def _adopt_controller(self, controller: SessionController) -> None:
+        self._controller = controller
+        controller.changed.connect(self._update_session_hint)
+
+    def session_active(self) -> bool:
+        """True while a started session is not finished or stopped."""
+        return self._controller is not None and self._controller.active
+
+    def attach_store(self, store: Store | None, notice: str = "") -> None:
+        """Use the session log opened after the first frame (``None``: there is none; ``notice`` says why).
+
+        Only the Protocols page may exist by then: the others take the log when they are made.
+        """
+        made = set(self._pages) - {"protocols"}
+        assert not made, f"the log must be attached before these pages are made: {sorted(made)}"
+        self.store = store
+        self.store_notice = notice
 
     @property
     def cues(self) -> CuePlayer:
@@ -248,6 +280,8 @@ class MainWindow(QMainWindow):
         page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound."))
         page.backup_requested.connect(self.backup_now)
         page.restore_requested.connect(self.restore_from)
+        from ..core.backups import list_backups
+
         page.set_backups(list_backups(self.paths.backups))
         return page
 
@@ -262,6 +296,11 @@ class MainWindow(QMainWindow):
 
     def backup_now(self) -> Path | None:
         """Back up the log now (Settings); the page says how it went."""
+        import sqlite3
+
+        from ..core.backups import list_backups, make_backup
+        from ..core.store import StoreError
+
         page = self._settings_page()
         if self.store is None:
             page.set_backup_status("There is no session log to back up. " + self.store_notice, ok=False)
@@ -277,8 +316,13 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, backup: Path) -> Path | None:
         """Replace the log with ``backup`` (confirmed on the Settings page); returns the pre-restore backup."""
+        import sqlite3
+
+        from ..core.backups import list_backups, restore_backup
+        from ..core.store import StoreError
+
         page = self._settings_page()
-        if self.controller.active:
+        if self.session_active():
             page.set_backup_status("A session is running. Finish or stop it before restoring a backup.", ok=False)
             return None
         if self.store is None or self.store.read_only:
@@ -315,7 +359,7 @@ class MainWindow(QMainWindow):
             page.set_library(self.library)
 
     def prepare_session(self, loaded: LoadedProtocol) -> None:
-        if self.controller.active:
+        if self.session_active():
             QMessageBox.information(
                 self, APP_NAME, "A session is running. Stop it or finish it before preparing another."
             )
@@ -335,6 +379,9 @@ class MainWindow(QMainWindow):
         self.start_from_setup(loaded, dialog.result_value())
 
     def start_from_setup(self, loaded: LoadedProtocol, result) -> None:  # noqa: ANN001
+        from ..core.plan import build_plan
+        from ..core.store import SessionInfo
+
         self.cues.warm_up()
         plan = build_plan(loaded.protocol, result.variant, result.side, result.durations)
         info = SessionInfo(
@@ -384,7 +431,7 @@ class MainWindow(QMainWindow):
 
     def _update_session_hint(self) -> None:
         snap = self.controller.snapshot()
-        if snap is None or not self.controller.active:
+        if snap is None or not self.session_active():
             self.session_hint.setText("")
             return
         self.session_hint.setText(f"Session running\nstep {snap.index + 1} of {snap.count}")
@@ -393,6 +440,9 @@ class MainWindow(QMainWindow):
 
     def show_notices(self, interrupted: list[str]) -> None:
         """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
+        from ..core.durations import format_local_datetime
+        from ..core.store import StoreError
+
         if self.store_notice:
             box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, self.store_notice, parent=self)
             box.setTextFormat(Qt.TextFormat.PlainText)
@@ -446,7 +496,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------- closing
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.controller.active:
+        if self.session_active():
             answer = QMessageBox.question(
                 self,
                 "Quit during a session?",

@@ -25,6 +25,7 @@ from ..core.protocols import LoadedProtocol, Step
 from .widgets import button, load_image, plain_label, reflow, restyle, set_role
 
 THUMB = QSize(144, 108)
+OVERVIEW = QSize(480, 360)
 
 
 def range_text(lo: int, hi: int, untimed: bool) -> str:
@@ -57,14 +58,14 @@ class ProtocolCard(QFrame):
         layout.setContentsMargins(14, 10, 14, 12)
         layout.setSpacing(4)
         if entry.loaded is None:
-            layout.addWidget(plain_label(entry.path.name, "heading"))
-            layout.addWidget(plain_label("Cannot be used — fix the file and press Reload:", "danger"))
-            error = plain_label(str(entry.error))
+            layout.addWidget(plain_label(entry.path.name, "heading", selectable=False))
+            layout.addWidget(plain_label("Cannot be used — fix the file and press Reload:", "danger", selectable=False))
+            error = plain_label(str(entry.error), selectable=False)
             error.setObjectName("CardError")
             layout.addWidget(error)
             return
         proto = entry.loaded.protocol
-        layout.addWidget(plain_label(proto.title, "heading"))
+        layout.addWidget(plain_label(proto.title, "heading", selectable=False))
         badges = QHBoxLayout()
         badges.setSpacing(6)
         suits = proto.suits(stage)
@@ -72,11 +73,14 @@ class ProtocolCard(QFrame):
             text = "Allowed in the acute stage" if suits else "Not for the acute stage"
         else:
             text = "For remission" if suits else "Acute stage only"
-        badges.addWidget(plain_label(text, "badge" if suits else "warnbadge", wrap=False))
+        badges.addWidget(plain_label(text, "badge" if suits else "warnbadge", wrap=False, selectable=False))
         if entry.source == "user":
             badges.addWidget(
                 plain_label(
-                    "Your protocol, replaces the built-in" if entry.overrides else "Your protocol", "badge", wrap=False
+                    "Your protocol, replaces the built-in" if entry.overrides else "Your protocol",
+                    "badge",
+                    wrap=False,
+                    selectable=False,
                 )
             )
         badges.addStretch(1)
@@ -84,14 +88,14 @@ class ProtocolCard(QFrame):
         summary = reflow(proto.summary).replace("\n", " ")
         if len(summary) > 170:
             summary = summary[:167].rsplit(" ", 1)[0] + "…"
-        layout.addWidget(plain_label(summary, "muted"))
+        layout.addWidget(plain_label(summary, "muted", selectable=False))
         lo, hi = proto.duration_range()
-        layout.addWidget(plain_label(f"Takes {range_text(lo, hi, proto.has_untimed())}"))
+        layout.addWidget(plain_label(f"Takes {range_text(lo, hi, proto.has_untimed())}", selectable=False))
         if proto.equipment:
             equip = ", ".join(e.rstrip(".") for e in proto.equipment[:4])
             if len(proto.equipment) > 4:
                 equip += ", …"
-            layout.addWidget(plain_label(f"You need: {equip}", "muted"))
+            layout.addWidget(plain_label(f"You need: {equip}", "muted", selectable=False))
 
 
 class StepRow(QFrame):
@@ -107,13 +111,13 @@ class StepRow(QFrame):
         title = f"{number}. {step.title}"
         if step.optional:
             title += " (optional)"
-        text.addWidget(plain_label(title, "heading"))
+        text.addWidget(plain_label(title, "heading", selectable=False))
         extras = [step_time_text(step)]
         if step.per_side:
             extras.append("each side")
         if step.variants:
             extras.append("only for: " + ", ".join(step.variants))
-        text.addWidget(plain_label(" · ".join(extras), "muted"))
+        text.addWidget(plain_label(" · ".join(extras), "muted", selectable=False))
         text.addWidget(plain_label(reflow(step.instructions)))
         text.addStretch(1)
         row.addLayout(text, 1)
@@ -161,7 +165,7 @@ class DetailPane(QScrollArea):
         lay.setContentsMargins(18, 12, 18, 18)
         lay.setSpacing(10)
         head = QHBoxLayout()
-        head.addWidget(plain_label(proto.title, "title"), 1)
+        head.addWidget(plain_label(proto.title, "title", selectable=False), 1)
         start = button("Prepare session…", "big", "Check safety, choose side and durations, then start")
         set_role(start, "primary")
         start.setProperty("role", "primary")
@@ -171,10 +175,11 @@ class DetailPane(QScrollArea):
         lay.addLayout(head)
         lay.addWidget(plain_label(reflow(proto.summary)))
         overview = loaded.resolve_image(proto.image.replace("{side}", "left")) if proto.image else None
+        picture: QLabel | None = None
         if overview is not None:
             picture = QLabel()
             picture.setObjectName("OverviewImage")
-            picture.setPixmap(load_image(overview, QSize(480, 360), self.devicePixelRatioF() or 1.0))
+            picture.setFixedSize(OVERVIEW)
             picture.setToolTip("Seen from behind; the points are shown on the left side.")
             lay.addWidget(picture, 0, Qt.AlignmentFlag.AlignLeft)
         if proto.source:
@@ -184,25 +189,38 @@ class DetailPane(QScrollArea):
         if entry.overrides:
             lay.addWidget(plain_label(f"Your file {entry.path} replaces the built-in protocol.", "muted"))
         if proto.variants:
-            lay.addWidget(plain_label("Variants", "heading"))
+            lay.addWidget(plain_label("Variants", "heading", selectable=False))
             for v in proto.variants:
                 lay.addWidget(plain_label(f"• {v.title}" + (f" — {v.description}" if v.description else "")))
         if proto.equipment:
-            lay.addWidget(plain_label("You need", "heading"))
+            lay.addWidget(plain_label("You need", "heading", selectable=False))
             lay.addWidget(plain_label("\n".join(f"• {e}" for e in proto.equipment)))
         if proto.contraindications:
-            lay.addWidget(plain_label("Do not start if", "heading"))
+            lay.addWidget(plain_label("Do not start if", "heading", selectable=False))
             lay.addWidget(plain_label("\n".join(f"• {c.question}" for c in proto.contraindications)))
         if proto.precautions:
-            lay.addWidget(plain_label("Precautions", "heading"))
+            lay.addWidget(plain_label("Precautions", "heading", selectable=False))
             lay.addWidget(plain_label("\n".join(f"• {p}" for p in proto.precautions)))
-        lay.addWidget(plain_label("Steps", "heading"))
+        lay.addWidget(plain_label("Steps", "heading", selectable=False))
         rows = [StepRow(i, step, loaded) for i, step in enumerate(proto.steps, 1)]
         for row in rows:
             lay.addWidget(row)
         lay.addStretch(1)
         self.setWidget(w)
-        QTimer.singleShot(0, w, lambda: [row.load_thumbnail() for row in rows])
+
+        def draw_pictures() -> None:
+            ratio = self.devicePixelRatioF() or 1.0
+            if picture is not None:
+                pixmap = load_image(overview, OVERVIEW, ratio)
+                if pixmap is not None:
+                    picture.setPixmap(pixmap)
+                else:
+                    picture.setText("no picture")
+            for row in rows:
+                row.load_thumbnail()
+
+        # The pictures are drawn just after the pane appears (their places are kept), to open faster.
+        QTimer.singleShot(0, w, draw_pictures)
 
     def show_broken(self, entry: Entry) -> None:
         w = QWidget()
@@ -235,9 +253,9 @@ class ProtocolsPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
-        top.addWidget(plain_label("Protocols", "title", wrap=False))
+        top.addWidget(plain_label("Protocols", "title", wrap=False, selectable=False))
         top.addStretch(1)
-        top.addWidget(plain_label("Stage now:", wrap=False))
+        top.addWidget(plain_label("Stage now:", wrap=False, selectable=False))
         self.stage_group = QButtonGroup(self)
         for value, label in (("acute", "Acute"), ("remission", "Remission")):
             radio = QRadioButton(label)

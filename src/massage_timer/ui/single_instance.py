@@ -2,10 +2,11 @@
 
 Two windows writing the same session log would each mark the other's running
 session as interrupted and interleave their writes. So the first launch takes
-a lock file in the data folder (``QLockFile``) and listens on a local socket
-(``QLocalServer``, named from a hash of the folder's path). A second launch on
-the same folder finds the lock taken, asks the first to bring its window to
-the front, and exits.
+a lock file in the data folder (``QLockFile``) and, once its window is up,
+listens on a local socket (``QLocalServer``, named from a hash of the folder's
+path). A second launch on the same folder finds the lock taken, asks the first
+to bring its window to the front (waiting a few seconds for it to listen), and
+exits. Qt Network is loaded only then, not before the first window.
 
 A lock left behind by a crash names a process that no longer runs; QLockFile
 sees that and the next launch takes the lock over. Locks are never considered
@@ -14,12 +15,14 @@ stale by age: a session may run for hours.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:  # Qt Network is imported when first needed, after the window is up
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 LOCK_NAME = "massage-timer.lock"
 REQUEST = b"raise\n"
@@ -28,6 +31,8 @@ ANSWER = b"ok\n"
 
 def server_name(root: Path) -> str:
     """The local socket name for a data folder (the same folder always gives the same name)."""
+    import hashlib  # only when listening or asking: OpenSSL is not needed for the first frame
+
     try:
         resolved = root.resolve()
     except OSError:
@@ -50,11 +55,15 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.root = root
         self.lock_path = root / LOCK_NAME
-        self.name = server_name(root)
         self._lock = QLockFile(str(self.lock_path))
         self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
         self._server: QLocalServer | None = None
         self._clients: list[QLocalSocket] = []
+
+    @property
+    def name(self) -> str:
+        """The local socket's name."""
+        return server_name(self.root)
 
     @property
     def holder_pid(self) -> int | None:
@@ -65,16 +74,31 @@ class SingleInstance(QObject):
         return None
 
     def acquire(self) -> bool:
-        """Take the lock (taking over a stale one) and listen. False if another instance has it."""
-        if not self._lock.tryLock(200):
-            return False
+        """Take the lock (taking over a stale one). False if another instance has it.
+
+        Call :meth:`listen` next, once there is a window to bring to the front.
+        """
+        return self._lock.tryLock(200)
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None
+
+    def listen(self) -> bool:
+        """Answer other launches' "raise" requests from now on. True if the socket is open."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is not None:
+            return True
         # The lock is ours, so a socket file left by a crash is stale too.
         QLocalServer.removeServer(self.name)
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         server.newConnection.connect(self._on_connection)
-        if server.listen(self.name):
-            self._server = server
+        if not server.listen(self.name):
+            server.deleteLater()
+            return False
+        self._server = server
         return True
 
     def ask_to_raise(self, timeout: float = 15.0, connect_timeout: float = 3.0) -> bool:
@@ -84,6 +108,8 @@ class SingleInstance(QObject):
         be starting (its window not up yet): it gets ``timeout`` seconds to
         answer, and ``connect_timeout`` to accept the connection at all.
         """
+        from PySide6.QtNetwork import QLocalSocket
+
         start = time.monotonic()
         deadline = start + timeout
         connected_once = False

@@ -14,15 +14,28 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QSizePolicy, QWidget
 
 
-def plain_label(text: str = "", role: str | None = None, *, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
-    """A QLabel that always shows ``text`` literally."""
+def plain_label(
+    text: str = "",
+    role: str | None = None,
+    *,
+    wrap: bool = True,
+    selectable: bool = True,
+    parent: QWidget | None = None,
+) -> QLabel:
+    """A QLabel that always shows ``text`` literally.
+
+    ``selectable`` lets the mouse select the text for copying (instructions, errors, file
+    names). Labels inside something clickable (a card in a list) and short headings are
+    better without: a selectable label takes the click and costs a text document to lay out.
+    """
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     label.setWordWrap(wrap)
     if role:
         set_role(label, role)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -51,7 +64,8 @@ def reflow(text: str) -> str:
 def set_role(widget: QWidget, role: str) -> None:
     """Style ``widget`` by the style sheet's ``role`` property (title, muted, big, primary...)."""
     widget.setProperty("role", role)
-    restyle(widget)
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        restyle(widget)  # a widget not yet polished picks the property up when it first shows
 
 
 def restyle(widget: QWidget) -> None:

@@ -1,0 +1,138 @@
+"""Start-up: what the first frame needs, and what waits until just after it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import massage_timer
+from massage_timer.core.paths import DataPaths
+from massage_timer.core.store import open_store
+from massage_timer.ui.widgets import plain_label, set_role
+
+# Loaded after the first frame (or later still), never before it.
+NOT_BEFORE_FIRST_FRAME = (
+    "massage_timer.core.store",
+    "massage_timer.core.engine",
+    "massage_timer.ui.session_controller",
+    "massage_timer.ui.cues",
+    "massage_timer.ui.history_page",
+    "sqlite3",
+    "hashlib",
+    "PySide6.QtNetwork",
+    "PySide6.QtMultimedia",
+    "pyqtgraph",
+    "numpy",
+)
+
+CHILD = textwrap.dedent(
+    """
+    import json, sys
+    from massage_timer.cli import main
+    code = main(sys.argv[2:])
+    wanted = set(json.loads(sys.argv[1]))
+    print("MODULES " + json.dumps(sorted(m for m in sys.modules if m in wanted)))
+    sys.exit(code)
+    """
+)
+
+
+def _modules_after(stage: str, data: Path) -> tuple[list[str], list[str]]:
+    """(modules of interest loaded, stages reported) by a real start-up that quits at ``stage``."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(massage_timer.__file__).resolve().parents[1]), env.get("PYTHONPATH")])
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(NOT_BEFORE_FIRST_FRAME)]
+        + [f"--exit-after-startup={stage}", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    modules = json.loads(next(line for line in lines if line.startswith("MODULES "))[len("MODULES ") :])
+    stages = [line.split()[0] for line in lines if not line.startswith("MODULES ")]
+    return modules, stages
+
+
+def test_the_first_frame_loads_no_log_session_or_network_code(tmp_path: Path) -> None:
+    loaded, stages = _modules_after("first-frame", tmp_path / "data")
+    assert stages == ["first-frame"]
+    assert loaded == []
+    assert not (tmp_path / "data" / "sessions.sqlite3").exists()
+
+
+def test_ready_means_the_log_is_open(tmp_path: Path) -> None:
+    loaded, stages = _modules_after("ready", tmp_path / "data")
+    assert stages == ["first-frame", "ready"]
+    assert {"massage_timer.core.store", "sqlite3", "PySide6.QtNetwork"} <= set(loaded)
+    assert "pyqtgraph" not in loaded and "numpy" not in loaded
+    assert (tmp_path / "data" / "sessions.sqlite3").exists()
+
+
+@pytest.fixture
+def bare_window(qtbot, data_dir: DataPaths, settings, library):  # noqa: ANN001, ANN201
+    """The main window as the app builds it for its first frame: no log yet, no session machinery."""
+    from massage_timer.ui.main_window import MainWindow
+
+    window = MainWindow(data_dir, settings, None, library)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_the_log_attached_after_the_first_frame_reaches_history(bare_window, data_dir: DataPaths) -> None:  # noqa: ANN001
+    from massage_timer.ui.history_page import HistoryPage
+
+    store, _ = open_store(data_dir.database)
+    try:
+        bare_window.attach_store(store, "")
+        bare_window.show_page("history")
+        page = bare_window.page("history")
+        assert isinstance(page, HistoryPage) and page.store is store
+    finally:
+        store.close()
+
+
+def test_the_log_cannot_be_attached_once_a_page_holds_the_old_one(bare_window, data_dir: DataPaths) -> None:  # noqa: ANN001
+    bare_window.show_page("history")  # made without a log: it says history is not available
+    store, _ = open_store(data_dir.database)
+    try:
+        with pytest.raises(AssertionError, match="history"):
+            bare_window.attach_store(store, "")
+    finally:
+        store.close()
+
+
+def test_the_session_machinery_is_made_when_first_needed(bare_window) -> None:  # noqa: ANN001
+    from massage_timer.ui.session_controller import SessionController
+
+    assert bare_window._controller is None
+    assert not bare_window.session_active()
+    controller = bare_window.controller
+    assert isinstance(controller, SessionController)
+    assert bare_window.controller is controller and controller.parent() is bare_window
+    assert not bare_window.session_active()
+
+
+def test_a_role_set_before_the_first_show_is_styled(qtbot, qapp) -> None:  # noqa: ANN001
+    from massage_timer.ui.theme import apply_theme
+
+    apply_theme(qapp, "light", 100)
+    plain, early, late = plain_label("Aa"), plain_label("Aa", "title"), plain_label("Aa")
+    for label in (plain, early, late):
+        qtbot.addWidget(label)
+        label.show()
+    assert early.font().pointSizeF() > plain.font().pointSizeF()
+    set_role(late, "title")  # already polished: styled again at once
+    assert late.font().pointSizeF() == early.font().pointSizeF()

@@ -302,6 +302,42 @@ def test_pain_trend_and_sessions_per_protocol(store):
     assert store.sessions_per_protocol(Filter(person="Boris")) == [("honey", "Honey", 1)]
 
 
+def test_week_totals_add_up_minutes_and_pain_per_week_and_protocol(store, utc_plus_one):
+    record(store, MONDAY, pain=(8, 5))
+    record(store, MONDAY + DAY, pain=(None, None), steps=3)
+    record(store, MONDAY + 2 * DAY, pain=(None, 4))
+    record(store, MONDAY + 3 * DAY, protocol="acupressure", pain=(6, None), steps=1)
+    record(store, MONDAY + 7 * DAY, pain=(7, 7))
+    totals = store.week_totals()
+    assert [(w.monday.isoformat(), w.protocol_id) for w in totals] == [
+        ("2026-01-05", "acupressure"),
+        ("2026-01-05", "honey"),
+        ("2026-01-12", "honey"),
+    ]
+    acu, honey, later = totals
+    assert (acu.minutes, acu.pain_before_sum, acu.pain_before_count, acu.pain_after_count, acu.rated) == (
+        1.0,
+        6,
+        1,
+        0,
+        1,
+    )
+    assert honey.minutes == 7.0  # 2 + 3 + 2 steps of a minute
+    assert (honey.pain_before_sum, honey.pain_before_count) == (8, 1)
+    assert (honey.pain_after_sum, honey.pain_after_count) == (9, 2)
+    assert honey.rated == 2  # the session without ratings is not counted
+    assert (later.pain_before_sum, later.pain_after_sum, later.rated) == (7, 7, 1)
+    assert store.week_totals(Filter(protocol_id="acupressure")) == [acu]
+
+
+def test_sessions_per_protocol_names_a_protocol_by_its_latest_title(store):
+    record(store, MONDAY, protocol="honey")
+    sid = record(store, MONDAY + DAY, protocol="honey")
+    store.conn.execute("UPDATE sessions SET protocol_title = 'Honey massage (new)' WHERE id = ?", (sid,))
+    store.conn.commit()
+    assert store.sessions_per_protocol() == [("honey", "Honey massage (new)", 2)]
+
+
 # ------------------------------------------------------------------ export and backup
 
 

@@ -199,7 +199,8 @@ def test_empty_log(qtbot, store: Store, settings: Settings) -> None:
     assert page.empty_label.isVisible()
     assert "No sessions yet" in page.empty_label.text()
     show_charts(qtbot, page)
-    for chart_page in page.charts.pages:
+    for index, chart_page in enumerate(page.charts.pages):
+        page.charts.setCurrentIndex(index)
         assert chart_page.is_empty
         assert "No sessions yet" in chart_page.empty_label.text()
 
@@ -280,23 +281,34 @@ def test_charts_render_with_data(qtbot, sample_store: Store, settings: Settings)
     charts = page.charts
     import pyqtgraph as pg
 
-    minutes_bars = [i for i in charts.minutes_plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
-    assert len(minutes_bars) == 5  # one stack layer per protocol
-    pain_items = [i for i in charts.pain_plot.getPlotItem().items if isinstance(i, pg.PlotDataItem)]
-    assert len(pain_items) == 4  # before/after points and their trend lines
-    proto_bars = [i for i in charts.protocol_plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
-    assert len(proto_bars) == 1
+    def items(plot, kind) -> list:  # noqa: ANN001
+        return [i for i in plot.getPlotItem().items if isinstance(i, kind)]
+
+    assert charts.currentIndex() == 0
+    assert len(items(charts.minutes_plot, pg.BarGraphItem)) == 5  # one stack layer per protocol
+    # The other tabs are drawn when they are opened, not before.
+    assert items(charts.pain_plot, pg.PlotDataItem) == [] and items(charts.protocol_plot, pg.BarGraphItem) == []
+    charts.setCurrentIndex(1)
+    assert len(items(charts.pain_plot, pg.PlotDataItem)) == 4  # before/after points and their trend lines
+    charts.setCurrentIndex(2)
+    assert len(items(charts.protocol_plot, pg.BarGraphItem)) == 1
+    charts.setCurrentIndex(0)
     for index, chart_page in enumerate(charts.pages):
         charts.setCurrentIndex(index)
         qtbot.wait(1)
         assert not chart_page.is_empty
         assert _distinct_colours(chart_page.plot) > 4, f"chart {index} looks blank"
     # The charts follow the filters.
+    charts.setCurrentIndex(0)
     with qtbot.waitSignal(page.charts_updated, timeout=10_000):
         page.protocol.setCurrentIndex(page.protocol.findData("honey"))
     bars = [i for i in charts.minutes_plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
     assert len(bars) == 1
     assert [r[0] for r in charts.data.per_protocol] == ["honey"]
+    charts.setCurrentIndex(2)  # drawn before the filter with five protocols; opened now, it shows one
+    (proto_bars,) = items(charts.protocol_plot, pg.BarGraphItem)
+    assert len(proto_bars.opts["width"]) == 1
+    charts.setCurrentIndex(0)
     with qtbot.waitSignal(page.charts_updated, timeout=10_000):
         page.person.setCurrentIndex(page.person.findData("Grandpa Jo"))
         page.status.setCurrentIndex(page.status.findData("interrupted"))
@@ -525,3 +537,32 @@ def test_notes_and_delete_on_a_log_that_cannot_be_written_say_so(qtbot, store, s
     page._on_delete(session.id)
     assert told == ["Notes not saved", "Session not deleted"]
     assert store.session(session.id) is not None
+
+
+def test_many_pain_ratings_are_shown_as_weekly_averages(store: Store) -> None:
+    from datetime import datetime
+
+    import numpy as np
+
+    from massage_timer.ui.charts import MAX_PAIN_POINTS, load_chart_data
+
+    generate_bulk(store, 2000, now=NOW, years=2.0)
+    rows = store.pain_trend()
+    assert len(rows) > MAX_PAIN_POINTS
+    data = load_chart_data(store, Filter())
+    assert data.pain_averaged
+    assert len(data.pain_x) < len(rows) / 5
+    # Each point is the mean of its local week's ratings, worked out here the slow way.
+    weeks: dict = {}
+    for ts, before, _after in rows:
+        day = datetime.fromtimestamp(ts).date()
+        monday = day.toordinal() - day.weekday()
+        weeks.setdefault(monday, []).append(before)
+    expected = [np.mean([b for b in v if b is not None]) for _, v in sorted(weeks.items())]
+    assert len(expected) == len(data.pain_before)
+    assert np.allclose(data.pain_before, expected, equal_nan=True)
+    assert all(a < b for a, b in zip(data.pain_x, data.pain_x[1:], strict=False))
+    # A narrow filter shows each rating again.
+    one = load_chart_data(store, Filter(person="Anna", since_ts=NOW - 30 * 86400))
+    assert not one.pain_averaged and one.pain_x
+    assert len(one.pain_x) == len(store.pain_trend(Filter(person="Anna", since_ts=NOW - 30 * 86400)))

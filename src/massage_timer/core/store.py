@@ -40,10 +40,19 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .engine import StepRun
+
+DAY = 86400
+_MONDAY_ZERO = date(1969, 12, 29)
+"""The Monday that starts week 0 of :meth:`Store.minutes_per_week`."""
+
+
+def _floor(expr: str) -> str:
+    """SQL for floor(expr) as an integer (SQLite's CAST truncates toward zero; floor() may be missing)."""
+    return f"(CAST({expr} AS INTEGER) - (({expr}) < CAST({expr} AS INTEGER)))"
 
 SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -296,6 +305,21 @@ class Filter:
             clauses.append("s.started_ts < ?")
             args.append(self.until_ts)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+@dataclass(frozen=True)
+class WeekTotal:
+    """One protocol's sessions in one local week (see :meth:`Store.week_totals`)."""
+
+    monday: date
+    protocol_id: str
+    minutes: float
+    pain_before_sum: float
+    pain_before_count: int
+    pain_after_sum: float
+    pain_after_count: int
+    rated: int
+    """Sessions with at least one pain rating."""
 
 
 @dataclass(frozen=True)
@@ -618,15 +642,30 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
+    def week_totals(self, flt: Filter | None = None) -> list[WeekTotal]:
+        """Per local week (from Monday) and protocol: minutes and pain sums, oldest first.
+
+        One pass over the sessions, aggregated in SQL: what the charts need of a large
+        log in a few hundred rows.
+        """
+        where, args = (flt or Filter()).where()
+        # Weeks as whole numbers (integer arithmetic is much cheaper per row than date()):
+        # local days since 1970-01-01, a Thursday, plus 3 count from Monday 1969-12-29.
+        sql = (
+            f"SELECT ({_floor(f'(s.started_ts + s.utc_offset_min * 60) / {DAY}.0')} + 3) / 7 AS week,"
+            " s.protocol_id, SUM(s.active_seconds) / 60.0,"
+            " TOTAL(s.pain_before), COUNT(s.pain_before), TOTAL(s.pain_after), COUNT(s.pain_after),"
+            " COUNT(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL OR NULL)"
+            " FROM sessions s" + where + " GROUP BY week, s.protocol_id ORDER BY week, s.protocol_id"
+        )
+        return [
+            WeekTotal(_MONDAY_ZERO + timedelta(weeks=r[0]), r[1], float(r[2] or 0), r[3], r[4], r[5], r[6], r[7])
+            for r in self.conn.execute(sql, args)
+        ]
+
     def minutes_per_week(self, flt: Filter | None = None) -> list[tuple[str, str, float]]:
         """(monday as YYYY-MM-DD in local time, protocol_id, minutes of active time)."""
-        where, args = (flt or Filter()).where()
-        sql = (
-            "SELECT date(s.started_ts + s.utc_offset_min * 60, 'unixepoch', '-6 days', 'weekday 1')"
-            " AS week, s.protocol_id, SUM(s.active_seconds) / 60.0"
-            " FROM sessions s" + where + " GROUP BY week, s.protocol_id ORDER BY week"
-        )
-        return [(r[0], r[1], float(r[2] or 0)) for r in self.conn.execute(sql, args)]
+        return [(w.monday.isoformat(), w.protocol_id, w.minutes) for w in self.week_totals(flt)]
 
     def pain_trend(self, flt: Filter | None = None) -> list[tuple[float, int | None, int | None]]:
         """(started_ts, pain_before, pain_after) of sessions with at least one rating, oldest first."""
@@ -641,11 +680,14 @@ class Store:
         return [(r[0], r[1], r[2]) for r in self.conn.execute(sql, args)]
 
     def sessions_per_protocol(self, flt: Filter | None = None) -> list[tuple[str, str, int]]:
+        """(protocol_id, its latest title, sessions), the most used first."""
         where, args = (flt or Filter()).where()
+        # Counted from the index alone; the title is looked up once per protocol.
         sql = (
-            "SELECT s.protocol_id, MAX(s.protocol_title), COUNT(*) FROM sessions s"
-            + where
-            + " GROUP BY s.protocol_id ORDER BY COUNT(*) DESC, s.protocol_id"
+            "SELECT g.protocol_id, (SELECT t.protocol_title FROM sessions t WHERE t.protocol_id = g.protocol_id"
+            " ORDER BY t.started_ts DESC LIMIT 1), g.n FROM"
+            " (SELECT s.protocol_id, COUNT(*) AS n FROM sessions s" + where + " GROUP BY s.protocol_id) g"
+            " ORDER BY g.n DESC, g.protocol_id"
         )
         return [(r[0], r[1], int(r[2])) for r in self.conn.execute(sql, args)]
 

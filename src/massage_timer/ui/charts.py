@@ -97,9 +97,9 @@ def load_chart_data(store: Store, flt: Filter) -> ChartData:
         return data
     data.titles.update({pid: title for pid, title, _ in data.per_protocol})
 
-    weekly = store.minutes_per_week(flt)
+    weekly = store.week_totals(flt)
     if weekly:
-        weeks = _weeks_between(date.fromisoformat(weekly[0][0]), date.fromisoformat(weekly[-1][0]))
+        weeks = _weeks_between(weekly[0].monday, weekly[-1].monday)
         data.monthly = len(weeks) > MAX_WEEK_BARS
         if data.monthly:
             periods = sorted({(w.year, w.month) for w in weeks})
@@ -117,33 +117,33 @@ def load_chart_data(store: Store, flt: Filter) -> ChartData:
             slot = {w: i for i, w in enumerate(weeks)}
             data.period_labels = [f"{w.day} {w.strftime('%b')}" for w in weeks]
         n = len(data.period_labels)
-        for week, pid, minutes in weekly:
-            d = date.fromisoformat(week)
+        for total in weekly:
+            d = total.monday
             i = slot[(d.year, d.month)] if data.monthly else slot[d]
-            data.minutes.setdefault(pid, [0.0] * n)[i] += minutes
+            data.minutes.setdefault(total.protocol_id, [0.0] * n)[i] += total.minutes
 
-    rows = store.pain_trend(flt)
-    if rows:
-        ts = np.array([r[0] for r in rows], dtype=float)
-        before = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
-        after = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
-        if len(rows) > MAX_PAIN_POINTS:
-            data.pain_averaged = True
-            week = np.floor(ts / (7 * 86400)).astype(np.int64)
-            uniq, inverse = np.unique(week, return_inverse=True)
-
-            def means(values: np.ndarray) -> np.ndarray:
-                ok = ~np.isnan(values)
-                sums = np.bincount(inverse[ok], weights=values[ok], minlength=len(uniq))
-                counts = np.bincount(inverse[ok], minlength=len(uniq))
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-
-            ts = (uniq.astype(float) + 0.5) * 7 * 86400
-            before, after = means(before), means(after)
-        data.pain_x = ts.tolist()
-        data.pain_before = before.tolist()
-        data.pain_after = after.tolist()
+    rated = sum(w.rated for w in weekly)
+    if 0 < rated <= MAX_PAIN_POINTS:
+        rows = store.pain_trend(flt)
+        data.pain_x = [float(r[0]) for r in rows]
+        data.pain_before = [math.nan if r[1] is None else float(r[1]) for r in rows]
+        data.pain_after = [math.nan if r[2] is None else float(r[2]) for r in rows]
+    elif rated:
+        # Many ratings: weekly averages, from the sums the log already added up.
+        data.pain_averaged = True
+        by_week: dict[date, list[float]] = {}
+        for w in weekly:
+            if w.rated:
+                sums = by_week.setdefault(w.monday, [0.0, 0.0, 0.0, 0.0])
+                sums[0] += w.pain_before_sum
+                sums[1] += w.pain_before_count
+                sums[2] += w.pain_after_sum
+                sums[3] += w.pain_after_count
+        for monday, (b_sum, b_n, a_sum, a_n) in sorted(by_week.items()):
+            middle = datetime.combine(monday, datetime.min.time()) + timedelta(days=3.5)
+            data.pain_x.append(middle.timestamp())  # mid-week, local time
+            data.pain_before.append(b_sum / b_n if b_n else math.nan)
+            data.pain_after.append(a_sum / a_n if a_n else math.nan)
     return data
 
 
@@ -228,6 +228,8 @@ class HistoryCharts(QTabWidget):
         super().__init__(parent)
         self.setDocumentMode(True)
         self.data = ChartData()
+        self._stale: set[int] = set()
+        """Tabs whose chart does not show ``data`` yet: drawn when they are shown."""
         self.minutes_plot = self._plot()
         self.pain_plot = self._plot(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.protocol_plot = self._plot()
@@ -240,6 +242,7 @@ class HistoryCharts(QTabWidget):
             lay.addWidget(page)
             self.pages.append(page)
             self.addTab(holder, title)
+        self.currentChanged.connect(self._draw_current)
         self.apply_theme()
         self.set_data(self.data)
 
@@ -300,21 +303,27 @@ class HistoryCharts(QTabWidget):
     # ------------------------------------------------------------ data
 
     def set_data(self, data: ChartData) -> None:
+        """Show ``data``: the chart on screen now, each other tab when it is opened."""
         self.data = data
-        for page in self.pages:
-            page.plot.clear()
+        self._stale = set(range(len(self.pages)))
+        self._draw_current()
+
+    def _draw_current(self, *_: object) -> None:
+        index = self.currentIndex()
+        if index not in self._stale:
+            return
+        self._stale.discard(index)
+        page, data = self.pages[index], self.data
+        page.plot.clear()
         if data.empty:
             text = (
                 "No sessions match these filters."
                 if data.any_sessions
                 else ("No sessions yet.\nFinished sessions appear here.")
             )
-            for page in self.pages:
-                page.show_empty(text)
+            page.show_empty(text)
             return
-        self._draw_minutes(data)
-        self._draw_pain(data)
-        self._draw_protocols(data)
+        (self._draw_minutes, self._draw_pain, self._draw_protocols)[index](data)
 
     def _draw_minutes(self, data: ChartData) -> None:
         page, plot = self.pages[0], self.minutes_plot

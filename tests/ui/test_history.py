@@ -566,3 +566,22 @@ def test_many_pain_ratings_are_shown_as_weekly_averages(store: Store) -> None:
     one = load_chart_data(store, Filter(person="Anna", since_ts=NOW - 30 * 86400))
     assert not one.pain_averaged and one.pain_x
     assert len(one.pain_x) == len(store.pain_trend(Filter(person="Anna", since_ts=NOW - 30 * 86400)))
+
+
+def test_month_ticks_fall_on_round_months() -> None:
+    from datetime import date
+
+    from massage_timer.ui.charts import period_ticks
+
+    months = [date(2016 + (m // 12), m % 12 + 1, 1) for m in range(130)]  # Jan 2016 .. Oct 2026
+    labels = [d.strftime("%b %Y") for d in months]
+    ticks = period_ticks(months, labels, monthly=True)
+    assert [t[1] for t in ticks] == [str(y) for y in range(2016, 2027)]
+    assert all(months[int(i)].month == 1 for i, _ in ticks)
+    quarters = period_ticks(months[3:33], labels[3:33], monthly=True)  # Apr 2016 .. Sep 2018
+    assert [t[1] for t in quarters][:5] == ["Apr 2016", "Jul 2016", "Oct 2016", "Jan 2017", "Apr 2017"]
+    assert len(quarters) == 10
+    pairs = period_ticks(months[3:20], labels[3:20], monthly=True)  # 17 months: every other month
+    assert [t[1] for t in pairs][:3] == ["May 2016", "Jul 2016", "Sep 2016"]
+    weeks = period_ticks([date(2026, 1, 5)] * 30, [str(i) for i in range(30)], monthly=False)
+    assert len(weeks) <= 12 and weeks[0] == (0.0, "0")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, Q
 from ..core.store import Filter, Store
 from .theme import ACCENT, TEAL, current_is_dark
 
-TAB_TITLES = ("Minutes per week", "Pain", "Per protocol")
+TAB_TITLES = ("Minutes", "Pain", "Per protocol")
 
 MAX_WEEK_BARS = 78
 """Beyond this many weeks, minutes are shown per month (bars stay readable)."""
@@ -62,6 +62,8 @@ class ChartData:
     """All protocol ids in a stable order: a protocol keeps its colour across filters."""
     titles: dict[str, str] = field(default_factory=dict)
     period_labels: list[str] = field(default_factory=list)
+    period_starts: list[date] = field(default_factory=list)
+    """The first day of each period (a Monday, or the 1st of a month)."""
     monthly: bool = False
     minutes: dict[str, list[float]] = field(default_factory=dict)
     """protocol id -> minutes per period (aligned with ``period_labels``)."""
@@ -112,9 +114,11 @@ def load_chart_data(store: Store, flt: Filter) -> ChartData:
                 if (first_y, first_m) <= (y, m) <= (last_y, last_m)
             ]
             slot = {p: i for i, p in enumerate(periods)}
-            data.period_labels = [date(y, m, 1).strftime("%b %Y") for y, m in periods]
+            data.period_starts = [date(y, m, 1) for y, m in periods]
+            data.period_labels = [d.strftime("%b %Y") for d in data.period_starts]
         else:
             slot = {w: i for i, w in enumerate(weeks)}
+            data.period_starts = list(weeks)
             data.period_labels = [f"{w.day} {w.strftime('%b')}" for w in weeks]
         n = len(data.period_labels)
         for total in weekly:
@@ -157,6 +161,20 @@ def trend_line(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | 
     slope, intercept = np.polyfit((x - x0) / 86400.0, y, 1)
     ends = np.array([x[0], x[-1]])
     return ends, np.clip(slope * (ends - x0) / 86400.0 + intercept, 0, 10)
+
+
+def period_ticks(starts: list[date], labels: list[str], monthly: bool, most: int = 12) -> list[tuple[float, str]]:
+    """Ticks for the bars: at most ``most``; months on round steps (quarters, Januaries), as years."""
+    n = len(starts)
+    if not monthly:
+        step = max(1, math.ceil(n / most))
+        return [(float(i), labels[i]) for i in range(0, n, step)]
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60, 120) if n / s <= most), 120)
+    ticks = []
+    for i, d in enumerate(starts):
+        if (d.year * 12 + d.month - 1) % step == 0:
+            ticks.append((float(i), str(d.year) if step >= 12 else labels[i]))
+    return ticks or [(0.0, labels[0])]
 
 
 def date_ticks(start: float, end: float, most: int = 8) -> list[tuple[float, str]]:
@@ -353,8 +371,7 @@ class HistoryCharts(QTabWidget):
             plot.addItem(bars)
             legend.addItem(bars, data.titles.get(pid, pid))
             bottom += values
-        step = max(1, math.ceil(n / 10))
-        ticks = [(float(i), data.period_labels[i]) for i in range(0, n, step)]
+        ticks = period_ticks(data.period_starts, data.period_labels, data.monthly)
         plot.getAxis("bottom").setTicks([ticks, []])
         plot.getAxis("left").setTicks(None)
         plot.getAxis("left").setLabel("minutes", color=self._fg.name())

@@ -40,8 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -> int:
     import time
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtTest import QTest
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QDialog, QRadioButton, QTabWidget
 
     from ..core.clock import FakeClock
@@ -67,8 +66,12 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
     written: list[Path] = []
 
     def settle(ms: int = 60) -> None:
-        # Let animations (the step-end flash fades in ~400 ms) and layouts finish.
-        QTest.qWait(ms)
+        # Let animations (the step-end flash fades in ~400 ms) and layouts finish. A real event
+        # loop, not QTest.qWait: that sleeps holding Python's lock, starving worker threads
+        # (the history charts are read on one).
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
 
     def save(widget, name: str, theme: str) -> None:  # noqa: ANN001
         settle(600)
@@ -139,9 +142,13 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
         tabs = [t for t in history.findChildren(QTabWidget) if t.count() >= 2]
         outer = next((t for t in tabs if any("chart" in t.tabText(i).lower() for i in range(t.count()))), None)
         if outer is not None:
+            drawn = QEventLoop()
+            history.charts_updated.connect(drawn.quit)  # type: ignore[attr-defined]
+            QTimer.singleShot(10_000, drawn.quit)  # never wait for ever
             for i in range(outer.count()):
                 if "chart" in outer.tabText(i).lower():
                     outer.setCurrentIndex(i)
+            drawn.exec()
             save(window, "history-charts", theme)
 
         window.show_page("settings")

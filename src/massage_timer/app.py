@@ -192,8 +192,15 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     library = load_library(paths.protocols)
     clock = ScaledClock(args.speed) if args.speed and args.speed != 1.0 else SystemClock()
     # The first frame shows the protocols; the log is opened right after it (see finish_start_up).
-    window = MainWindow(paths, settings, None, library, clock=clock)
     store: Store | None = None
+    interrupted: list[str] = []
+
+    def open_log_for_window() -> tuple[Store | None, str]:
+        nonlocal store, interrupted
+        store, notice, interrupted = open_log(paths, int(settings.get("backups_keep")))
+        return store, notice
+
+    window = MainWindow(paths, settings, None, library, clock=clock, open_log=open_log_for_window)
     exit_after = args.exit_after_startup
 
     def report(stage: str) -> None:
@@ -201,10 +208,8 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
             print(f"{stage} {time.monotonic():.6f}", flush=True)
 
     def finish_start_up() -> None:
-        nonlocal store
         instance.listen()  # from now on a second launch can bring this window to the front
-        store, notice, interrupted = open_log(paths, int(settings.get("backups_keep")))
-        window.attach_store(store, notice)
+        window.open_log_now()  # unless a key already opened a page that needed it
         report("ready")
         if exit_after:
             app.quit()

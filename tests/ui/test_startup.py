@@ -80,38 +80,52 @@ def test_ready_means_the_log_is_open(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def bare_window(qtbot, data_dir: DataPaths, settings, library):  # noqa: ANN001, ANN201
-    """The main window as the app builds it for its first frame: no log yet, no session machinery."""
+def opened(data_dir: DataPaths):  # noqa: ANN201
+    """A log opener like the app's, which records its calls."""
+    calls: list = []
+
+    def open_log():  # noqa: ANN202
+        store, _ = open_store(data_dir.database)
+        calls.append(store)
+        return store, "a note about the log"
+
+    yield open_log, calls
+    for store in calls:
+        store.close()
+
+
+@pytest.fixture
+def bare_window(qtbot, data_dir: DataPaths, settings, library, opened):  # noqa: ANN001, ANN201
+    """The main window as the app builds it for its first frame: log not open yet, no session machinery."""
     from massage_timer.ui.main_window import MainWindow
 
-    window = MainWindow(data_dir, settings, None, library)
+    window = MainWindow(data_dir, settings, None, library, open_log=opened[0])
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     return window
 
 
-def test_the_log_attached_after_the_first_frame_reaches_history(bare_window, data_dir: DataPaths) -> None:  # noqa: ANN001
+def test_the_log_is_opened_once_when_asked(bare_window, opened) -> None:  # noqa: ANN001
+    _, calls = opened
+    assert calls == []  # showing the window did not open it
+    bare_window.open_log_now()
+    bare_window.open_log_now()
+    assert len(calls) == 1
+    assert bare_window.store is calls[0] and bare_window.store_notice == "a note about the log"
+
+
+def test_a_page_opened_before_the_log_opens_it_first(bare_window, opened) -> None:  # noqa: ANN001
+    """A key pressed during start-up (Ctrl+3) may open History before the log is open."""
     from massage_timer.ui.history_page import HistoryPage
 
-    store, _ = open_store(data_dir.database)
-    try:
-        bare_window.attach_store(store, "")
-        bare_window.show_page("history")
-        page = bare_window.page("history")
-        assert isinstance(page, HistoryPage) and page.store is store
-    finally:
-        store.close()
-
-
-def test_the_log_cannot_be_attached_once_a_page_holds_the_old_one(bare_window, data_dir: DataPaths) -> None:  # noqa: ANN001
-    bare_window.show_page("history")  # made without a log: it says history is not available
-    store, _ = open_store(data_dir.database)
-    try:
-        with pytest.raises(AssertionError, match="history"):
-            bare_window.attach_store(store, "")
-    finally:
-        store.close()
+    _, calls = opened
+    bare_window.show_page("history")
+    page = bare_window.page("history")
+    assert len(calls) == 1
+    assert isinstance(page, HistoryPage) and page.store is calls[0]
+    bare_window.open_log_now()  # what the app does just after the first frame: nothing left
+    assert len(calls) == 1
 
 
 def test_the_session_machinery_is_made_when_first_needed(bare_window) -> None:  # noqa: ANN001

@@ -76,13 +76,18 @@ class MainWindow(QMainWindow):
         cues: CuePlayer | None = None,
         store_notice: str = "",
         clock: Clock | None = None,
+        open_log: Callable[[], tuple[Store | None, str]] | None = None,
     ) -> None:
+        """``open_log``, when given, opens the session log later: just after the first frame
+        (see :meth:`open_log_now`), or sooner if something needs the log first. It returns the
+        log (None if there is none) and what to tell the user about it."""
         super().__init__()
         self.paths = paths
         self.settings = settings
-        self.store = store
+        self._store = store
+        self._store_notice = store_notice
+        self._open_log = open_log
         self.library = library
-        self.store_notice = store_notice
         self._clock = clock
         self._controller: SessionController | None = None
         self._cues = cues
@@ -187,15 +192,29 @@ class MainWindow(QMainWindow):
         """True while a started session is not finished or stopped."""
         return self._controller is not None and self._controller.active
 
-    def attach_store(self, store: Store | None, notice: str = "") -> None:
-        """Use the session log opened after the first frame (``None``: there is none; ``notice`` says why).
+    # ----------------------------------------------------------- the log
 
-        Only the Protocols page may exist by then: the others take the log when they are made.
-        """
-        made = set(self._pages) - {"protocols"}
-        assert not made, f"the log must be attached before these pages are made: {sorted(made)}"
-        self.store = store
-        self.store_notice = notice
+    def open_log_now(self) -> None:
+        """Open the session log if that is still to do (idempotent)."""
+        if self._open_log is not None:
+            opener, self._open_log = self._open_log, None
+            self._store, self._store_notice = opener()
+
+    @property
+    def store(self) -> Store | None:
+        """The session log, or None when there is none (``store_notice`` says why)."""
+        self.open_log_now()
+        return self._store
+
+    @store.setter
+    def store(self, value: Store | None) -> None:
+        self._open_log = None
+        self._store = value
+
+    @property
+    def store_notice(self) -> str:
+        self.open_log_now()
+        return self._store_notice
 
     @property
     def cues(self) -> CuePlayer:

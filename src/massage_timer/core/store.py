@@ -47,7 +47,7 @@ from .engine import StepRun
 
 DAY = 86400
 _MONDAY_ZERO = date(1969, 12, 29)
-"""The Monday that starts week 0 of :meth:`Store.minutes_per_week`."""
+"""The Monday that starts week 0 of :meth:`Store.week_totals`."""
 
 
 def _floor(expr: str) -> str:
@@ -655,7 +655,7 @@ class Store:
             f"SELECT ({_floor(f'(s.started_ts + s.utc_offset_min * 60) / {DAY}.0')} + 3) / 7 AS week,"
             " s.protocol_id, SUM(s.active_seconds) / 60.0,"
             " TOTAL(s.pain_before), COUNT(s.pain_before), TOTAL(s.pain_after), COUNT(s.pain_after),"
-            " COUNT(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL OR NULL)"
+            " SUM(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL)"
             " FROM sessions s" + where + " GROUP BY week, s.protocol_id ORDER BY week, s.protocol_id"
         )
         return [

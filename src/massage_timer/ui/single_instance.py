@@ -16,6 +16,7 @@ stale by age: a session may run for hours.
 from __future__ import annotations
 
 import time
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ class SingleInstance(QObject):
         self._server: QLocalServer | None = None
         self._clients: list[QLocalSocket] = []
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The local socket's name."""
         return server_name(self.root)

@@ -21,9 +21,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from massage_timer.core.clock import FakeClock  # noqa: E402
+from massage_timer.core.log.store import Store, open_store  # noqa: E402
 from massage_timer.core.paths import ENV_VAR, DataPaths, resolve_data_dir  # noqa: E402
-from massage_timer.core.protocols import Protocol, _semantic_problems  # noqa: E402
-from massage_timer.core.store import Store, open_store  # noqa: E402
+from massage_timer.core.protocols.format import Protocol, _semantic_problems  # noqa: E402
 
 XDG_VARS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
 

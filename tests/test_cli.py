@@ -14,11 +14,11 @@ import pytest
 
 import massage_timer
 from massage_timer.cli import main
-from massage_timer.core.engine import SessionEngine
-from massage_timer.core.plan import build_plan
-from massage_timer.core.recorder import SessionRecorder
+from massage_timer.core.log.recorder import SessionRecorder
+from massage_timer.core.log.store import SessionInfo, open_store
 from massage_timer.core.resources import builtin_protocols_dir
-from massage_timer.core.store import SessionInfo, open_store
+from massage_timer.core.session.engine import SessionEngine
+from massage_timer.core.session.plan import build_plan
 
 BUILTIN_IDS = {"acupressure", "classic-relaxing", "cupping-dynamic", "cupping-static", "honey"}
 BAD = Path(__file__).parent / "data" / "bad"

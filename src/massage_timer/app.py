@@ -12,7 +12,7 @@ from . import APP_ID, APP_NAME, __version__
 from .core.paths import DataPaths, resolve_data_dir
 
 if TYPE_CHECKING:
-    from .core.store import Store
+    from .core.log.store import Store
 
 # Libraries Qt's xcb platform plugin loads (by the names it links against), and the
 # Debian/Ubuntu package of each.
@@ -84,7 +84,7 @@ def run_app(args: argparse.Namespace) -> int:
             print(f"note: {problem}")
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         quiet_qt_messages()
-        from .ui.selftest import run_self_test
+        from .tools.selftest import run_self_test
 
         return run_self_test(verbose=True)
     if problem:
@@ -136,7 +136,7 @@ def open_log(paths: DataPaths, keep: int = 10) -> tuple[Store | None, str, list[
 
     The app always runs: with the log, with a read-only log, or without one.
     """
-    from .core.store import StoreError, open_store
+    from .core.log.store import StoreError, open_store
 
     try:
         store, report = open_store(paths.database, backups=paths.backups, daily_backup=True, keep=keep)
@@ -152,12 +152,12 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .core.clock import ScaledClock, SystemClock
-    from .core.library import load_library
+    from .core.protocols.library import load_library
     from .ui.main_window import MainWindow
+    from .ui.services.single_instance import SingleInstance, bring_to_front
     from .ui.settings import Settings
-    from .ui.single_instance import SingleInstance, bring_to_front
     from .ui.theme import apply_theme
-    from .ui.widgets import app_icon
+    from .ui.widgets.basics import app_icon
 
     quiet_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0]])

@@ -71,7 +71,7 @@ def cmd_protocols(args: argparse.Namespace) -> int:
     import json
 
     from .core.durations import format_duration
-    from .core.library import load_library
+    from .core.protocols.library import load_library
 
     paths = resolve_data_dir(args.data_dir)
     library = load_library(paths.protocols if paths.protocols.is_dir() else None)
@@ -113,7 +113,7 @@ def cmd_protocols(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .core.protocols import ProtocolError, read_protocol
+    from .core.protocols.format import ProtocolError, read_protocol
     from .core.resources import resources_dir
 
     bad = 0
@@ -133,7 +133,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     import json
 
     from .core.durations import format_duration
-    from .core.store import CSV_COLUMNS, Filter, csv_row, iso_utc, open_store
+    from .core.log.store import CSV_COLUMNS, Filter, csv_row, iso_utc, open_store
 
     paths = resolve_data_dir(args.data_dir)
     store = None
@@ -198,8 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .app import run_app
 
         return run_app(args)
+    from .core.log.store import StoreError
     from .core.resources import ResourceError
-    from .core.store import StoreError
 
     commands = {"protocols": cmd_protocols, "check": cmd_check, "history": cmd_history}
     try:

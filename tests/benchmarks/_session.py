@@ -15,13 +15,13 @@ import msgspec  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from massage_timer.core.clock import SystemClock  # noqa: E402
-from massage_timer.core.library import load_library  # noqa: E402
+from massage_timer.core.log.store import SessionInfo, open_store  # noqa: E402
 from massage_timer.core.paths import resolve_data_dir  # noqa: E402
-from massage_timer.core.plan import build_plan  # noqa: E402
-from massage_timer.core.protocols import LoadedProtocol, Protocol  # noqa: E402
-from massage_timer.core.store import SessionInfo, open_store  # noqa: E402
-from massage_timer.ui.cues import CuePlayer  # noqa: E402
+from massage_timer.core.protocols.format import LoadedProtocol, Protocol  # noqa: E402
+from massage_timer.core.protocols.library import load_library  # noqa: E402
+from massage_timer.core.session.plan import build_plan  # noqa: E402
 from massage_timer.ui.main_window import MainWindow  # noqa: E402
+from massage_timer.ui.services.cues import CuePlayer  # noqa: E402
 from massage_timer.ui.session_controller import SessionController  # noqa: E402
 from massage_timer.ui.settings import Settings  # noqa: E402
 

@@ -21,8 +21,8 @@ SIZES = (1_000, 10_000, 100_000)
 
 
 def cached_log(n: int) -> Path:
-    from massage_timer.core.store import open_store
-    from massage_timer.ui.sample_data import generate_bulk
+    from massage_timer.core.log.store import open_store
+    from massage_timer.tools.sample_data import generate_bulk
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"history-{n}.sqlite"
@@ -51,8 +51,8 @@ def _wait(flag: list[bool], timeout: float = 30.0) -> None:
 def measure(n: int, runs: int) -> dict[str, list[float]]:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    from massage_timer.core.store import open_store
-    from massage_timer.ui.history_page import HistoryPage
+    from massage_timer.core.log.store import open_store
+    from massage_timer.ui.pages.history import HistoryPage
     from massage_timer.ui.settings import Settings
 
     path = cached_log(n)
@@ -104,7 +104,7 @@ def run(quick: bool = False) -> list[Row]:
     app()
     runs = 3 if quick else 5
     t = time.perf_counter()
-    from massage_timer.ui import charts  # noqa: F401 - pyqtgraph and numpy, once
+    from massage_timer.ui.history import charts  # noqa: F401 - pyqtgraph and numpy, once
 
     import_cost = time.perf_counter() - t
     for n in SIZES:

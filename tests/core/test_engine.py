@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.engine import (
+from massage_timer.core.session.engine import (
     SLEEP_THRESHOLD,
     Adjusted,
     CueFired,
@@ -28,7 +28,7 @@ from massage_timer.core.engine import (
     StepEnded,
     WaitingForConfirmation,
 )
-from massage_timer.core.plan import PlanError, build_plan
+from massage_timer.core.session.plan import PlanError, build_plan
 
 START_WALL = FakeClock().wall()
 

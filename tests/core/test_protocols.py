@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from massage_timer.core.durations import format_clock, format_duration, parse_duration
-from massage_timer.core.protocols import (
+from massage_timer.core.protocols.format import (
     MAX_FILE_BYTES,
     Cue,
     LoadedProtocol,

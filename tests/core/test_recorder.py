@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from massage_timer.core.engine import SessionEngine
-from massage_timer.core.plan import build_plan
-from massage_timer.core.recorder import SessionRecorder
-from massage_timer.core.store import SessionInfo, open_store
+from massage_timer.core.log.recorder import SessionRecorder
+from massage_timer.core.log.store import SessionInfo, open_store
+from massage_timer.core.session.engine import SessionEngine
+from massage_timer.core.session.plan import build_plan
 
 
 def start(protocol, clock, store, side="both"):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from massage_timer.core.library import load_library
-from massage_timer.core.safety import ACUTE_REASON, RED_FLAG_ADVICE, RED_FLAGS, evaluate
+from massage_timer.core.protocols.library import load_library
+from massage_timer.core.protocols.safety import ACUTE_REASON, RED_FLAG_ADVICE, RED_FLAGS, evaluate
 
 
 def _protocol(pid: str):

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core.engine import Outcome, StepRun
-from massage_timer.core.store import (
+from massage_timer.core.log.store import (
     CSV_COLUMNS,
     SCHEMA_VERSION,
     Filter,
@@ -23,6 +22,7 @@ from massage_timer.core.store import (
     StoreTooNew,
     open_store,
 )
+from massage_timer.core.session.engine import Outcome, StepRun
 
 CSV_HEADER = (
     "session_id,started_at,ended_at,person,protocol_id,protocol_title,status,planned_seconds,"
@@ -484,7 +484,7 @@ def test_version_1_log_gets_session_totals_on_upgrade(data_dir) -> None:  # noqa
     """A log written before sessions kept their totals is upgraded with the right figures."""
     import sqlite3
 
-    from massage_timer.core import store as store_module
+    from massage_timer.core.log import store as store_module
 
     conn = sqlite3.connect(data_dir.database, isolation_level=None)
     for statement in store_module._statements(store_module._MIGRATIONS[1]):

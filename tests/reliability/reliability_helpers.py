@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import massage_timer
-from massage_timer.core.engine import Outcome, StepRun
-from massage_timer.core.store import SessionInfo, Store
+from massage_timer.core.log.store import SessionInfo, Store
+from massage_timer.core.session.engine import Outcome, StepRun
 
 START = 1_767_603_600.0  # 2026-01-05 09:00 UTC
 

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 import pytest
 from reliability_helpers import log_session
 
-from massage_timer.core import store as store_module
-from massage_timer.core.backups import backup_due, list_backups, make_backup, restore_backup
-from massage_timer.core.store import StoreError, open_store
+from massage_timer.core.log import store as store_module
+from massage_timer.core.log.backups import backup_due, list_backups, make_backup, restore_backup
+from massage_timer.core.log.store import StoreError, open_store
 
 NAME = re.compile(r"^sessions-\d{8}-\d{6}(-\d+)?\.sqlite3$")
 

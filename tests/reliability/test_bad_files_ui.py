@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from massage_timer.core.library import load_library
+from massage_timer.core.protocols.library import load_library
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 
@@ -81,7 +80,7 @@ def test_a_fifo_named_like_a_protocol_does_not_hang(data_dir) -> None:  # noqa: 
 def test_the_protocols_page_shows_every_bad_file_without_crashing(qtbot, data_dir) -> None:  # noqa: ANN001
     from PySide6.QtWidgets import QLabel
 
-    from massage_timer.ui.protocols_page import ProtocolsPage
+    from massage_timer.ui.pages.protocols import ProtocolsPage
 
     write_hostile(data_dir.protocols)
     library = load_library(data_dir.protocols)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from massage_timer.core.protocols import _safe_join, check_image_ref, parse_protocol
+from massage_timer.core.protocols.format import _safe_join, check_image_ref, parse_protocol
 
 REFUSED = [
     "../x.svg",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core import store as store_module
-from massage_timer.core.backups import list_backups, make_backup, restore_backup
-from massage_timer.core.store import open_store
+from massage_timer.core.log import store as store_module
+from massage_timer.core.log.backups import list_backups, make_backup, restore_backup
+from massage_timer.core.log.store import open_store
 
 FULL = 2
 

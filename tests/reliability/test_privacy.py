@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from reliability_helpers import log_session
 
-from massage_timer.core.backups import make_backup
+from massage_timer.core.log.backups import make_backup
+from massage_timer.core.log.store import open_store
 from massage_timer.core.paths import DataPaths
-from massage_timer.core.store import open_store
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
@@ -124,15 +124,16 @@ def test_the_inode_check_sees_a_real_inet_socket() -> None:
 
 
 def test_a_full_session_opens_no_network_socket(qtbot, data_dir, no_network) -> None:  # noqa: ANN001
+    from massage_timer.core.protocols.library import load_library
+
     from massage_timer.core.clock import FakeClock
-    from massage_timer.core.library import load_library
-    from massage_timer.core.plan import build_plan
-    from massage_timer.core.store import SessionInfo
-    from massage_timer.ui.cues import CuePlayer
+    from massage_timer.core.log.store import SessionInfo
+    from massage_timer.core.session.plan import build_plan
     from massage_timer.ui.main_window import MainWindow
+    from massage_timer.ui.services.cues import CuePlayer
+    from massage_timer.ui.services.single_instance import SingleInstance
     from massage_timer.ui.session_controller import SessionController
     from massage_timer.ui.settings import Settings
-    from massage_timer.ui.single_instance import SingleInstance
 
     before = inet_socket_inodes() if Path("/proc/self/net/tcp").exists() else set()
     instance = SingleInstance(data_dir.root)  # local socket: allowed

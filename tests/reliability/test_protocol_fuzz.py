@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from massage_timer.core.protocols import (
+from massage_timer.core.protocols.format import (
     MAX_FILE_BYTES,
     Protocol,
     ProtocolError,

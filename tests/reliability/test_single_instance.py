@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from reliability_helpers import child_env
 
-from massage_timer.ui.single_instance import LOCK_NAME, server_name
+from massage_timer.ui.services.single_instance import LOCK_NAME, server_name
 
 pytestmark = [
     pytest.mark.slow,

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.engine import SessionEngine, State
-from massage_timer.core.plan import build_plan
-from massage_timer.core.recorder import SessionRecorder
-from massage_timer.core.store import SessionInfo, Store
+from massage_timer.core.log.recorder import SessionRecorder
+from massage_timer.core.log.store import SessionInfo, Store
+from massage_timer.core.session.engine import SessionEngine, State
+from massage_timer.core.session.plan import build_plan
 
 WARM_UP = 300  # the test protocol's first step: 5 minutes, moves on by itself
 CUPS = 120  # then 2 minutes per side, waiting for the caregiver at the end

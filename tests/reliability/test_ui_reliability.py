@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from massage_timer.core.protocols.library import Library, load_library
 from reliability_helpers import log_session
 
-from massage_timer.core.backups import make_backup
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.library import Library, load_library
+from massage_timer.core.log.backups import make_backup
+from massage_timer.core.log.store import Filter, Store, open_store
 from massage_timer.core.paths import DataPaths
-from massage_timer.core.plan import build_plan
-from massage_timer.core.store import Filter, Store, open_store
+from massage_timer.core.session.plan import build_plan
 
 HOSTILE = '<img src="file:///etc/passwd"><b>bold</b><a href="http://example.com">link</a>'
 
@@ -21,8 +21,8 @@ HOSTILE = '<img src="file:///etc/passwd"><b>bold</b><a href="http://example.com"
 @pytest.fixture
 def window_factory(qtbot, data_dir: DataPaths) -> Iterator:  # noqa: ANN001
     """Builds the real main window on the test's data folder with a fake clock."""
-    from massage_timer.ui.cues import CuePlayer
     from massage_timer.ui.main_window import MainWindow
+    from massage_timer.ui.services.cues import CuePlayer
     from massage_timer.ui.session_controller import SessionController
     from massage_timer.ui.settings import Settings
 
@@ -85,9 +85,9 @@ def literal_labels(widget) -> list:  # noqa: ANN001
 
 
 def test_protocol_html_is_shown_literally_everywhere(qtbot, data_dir, window_factory, store, monkeypatch) -> None:  # noqa: ANN001
-    from massage_timer.ui.protocols_page import ProtocolsPage
+    from massage_timer.ui.pages.protocols import ProtocolsPage
+    from massage_timer.ui.pages.setup import SetupDialog
     from massage_timer.ui.settings import Settings
-    from massage_timer.ui.setup_dialog import SetupDialog
 
     hostile_protocol(data_dir.protocols)
     library = load_library(data_dir.protocols)
@@ -108,7 +108,7 @@ def test_protocol_html_is_shown_literally_everywhere(qtbot, data_dir, window_fac
     # session page: step title and instructions, during a running session
     window = window_factory(store, library)
     plan = build_plan(loaded.protocol, None, None)
-    from massage_timer.core.store import SessionInfo
+    from massage_timer.core.log.store import SessionInfo
 
     window.controller.begin(loaded, plan, SessionInfo("hostile", loaded.protocol.title, "Me", len(plan)), store)
     window.show_page("session")
@@ -122,7 +122,7 @@ def test_protocol_html_is_shown_literally_everywhere(qtbot, data_dir, window_fac
 def test_notes_with_html_stay_text_in_history_and_the_pdf_report(qtbot, store, tmp_path) -> None:  # noqa: ANN001
     from PySide6.QtCore import Qt
 
-    from massage_timer.ui.report import build_document, report_html
+    from massage_timer.ui.history.report import build_document, report_html
 
     sid = log_session(store, person=HOSTILE, notes=HOSTILE)
     text, count, _image = report_html(store, Filter(), with_chart=False)
@@ -131,7 +131,7 @@ def test_notes_with_html_stay_text_in_history_and_the_pdf_report(qtbot, store, t
     assert '<img src="file:///etc/passwd"' not in text
     document, _ = build_document(store, Filter())
     assert HOSTILE in document.toPlainText()  # the PDF shows the tags as written
-    from massage_timer.ui.history_page import HistoryPage
+    from massage_timer.ui.pages.history import HistoryPage
     from massage_timer.ui.settings import Settings
 
     page = HistoryPage(store, Settings(tmp_path / "settings.ini"))
@@ -160,7 +160,7 @@ def test_a_read_only_log_runs_the_session_and_warns_once(qtbot, data_dir, window
         library = window.library
         loaded = library.get("honey")
         plan = build_plan(loaded.protocol, None, "left")
-        from massage_timer.core.store import SessionInfo
+        from massage_timer.core.log.store import SessionInfo
 
         window.controller.begin(loaded, plan, SessionInfo("honey", "Honey", "Me", len(plan)), ro)
         window.show_page("session")
@@ -217,7 +217,7 @@ def test_no_restore_during_a_session(qtbot, data_dir, window_factory, store) -> 
     window = window_factory(store)
     loaded = window.library.get("honey")
     plan = build_plan(loaded.protocol, None, "left")
-    from massage_timer.core.store import SessionInfo
+    from massage_timer.core.log.store import SessionInfo
 
     window.controller.begin(loaded, plan, SessionInfo("honey", "Honey", "Me", len(plan)), store)
     window.controller.next()

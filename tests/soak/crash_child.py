@@ -22,7 +22,10 @@ from pathlib import Path
 import msgspec
 
 from massage_timer.core.clock import ScaledClock
-from massage_timer.core.engine import (
+from massage_timer.core.log.recorder import SessionRecorder
+from massage_timer.core.log.store import SessionInfo, open_store
+from massage_timer.core.protocols.format import Protocol
+from massage_timer.core.session.engine import (
     Event,
     SessionEngine,
     SessionFinished,
@@ -31,10 +34,7 @@ from massage_timer.core.engine import (
     StepEnded,
     StepStarted,
 )
-from massage_timer.core.plan import build_plan
-from massage_timer.core.protocols import Protocol
-from massage_timer.core.recorder import SessionRecorder
-from massage_timer.core.store import SessionInfo, open_store
+from massage_timer.core.session.plan import build_plan
 
 SPEED = 200.0
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from massage_timer.core.protocols.library import Library, load_library
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.library import Library, load_library
+from massage_timer.core.log.store import Store
 from massage_timer.core.paths import DataPaths
-from massage_timer.core.store import Store
 from massage_timer.ui.settings import Settings
 
 
@@ -26,8 +26,8 @@ def library(data_dir: DataPaths) -> Library:
 @pytest.fixture
 def main_window(qtbot, data_dir: DataPaths, settings: Settings, store: Store, library: Library) -> Iterator:  # noqa: ANN001
     """The real main window on a temporary data folder, with a fake clock and the mock speech engine."""
-    from massage_timer.ui.cues import CuePlayer
     from massage_timer.ui.main_window import MainWindow
+    from massage_timer.ui.services.cues import CuePlayer
     from massage_timer.ui.session_controller import SessionController
 
     clock = FakeClock()

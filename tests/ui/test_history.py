@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from massage_timer.core.engine import Outcome, StepRun
-from massage_timer.core.store import CSV_COLUMNS, Filter, SessionInfo, Store, open_store
-from massage_timer.ui.history_model import (
+from massage_timer.core.log.store import CSV_COLUMNS, Filter, SessionInfo, Store, open_store
+from massage_timer.core.session.engine import Outcome, StepRun
+from massage_timer.tools.sample_data import fill_sample_history, generate_bulk
+from massage_timer.ui.history.model import (
     COL_DATE,
     COL_DURATION,
     COL_PAIN,
@@ -26,9 +27,8 @@ from massage_timer.ui.history_model import (
     format_duration,
     format_pain,
 )
-from massage_timer.ui.history_page import HistoryPage
-from massage_timer.ui.report import DISCLAIMER, build_document, write_report
-from massage_timer.ui.sample_data import fill_sample_history, generate_bulk
+from massage_timer.ui.history.report import DISCLAIMER, build_document, write_report
+from massage_timer.ui.pages.history import HistoryPage
 from massage_timer.ui.settings import Settings
 
 NOW = 1_790_000_000.0  # a fixed "now" keeps the sample data identical between runs
@@ -320,7 +320,7 @@ def test_charts_render_with_data(qtbot, sample_store: Store, settings: Settings)
 def test_trend_line_and_ticks() -> None:
     import numpy as np
 
-    from massage_timer.ui.charts import date_ticks, trend_line
+    from massage_timer.ui.history.charts import date_ticks, trend_line
 
     x = np.array([0.0, 86400.0, 2 * 86400.0, 3 * 86400.0])
     ends, values = trend_line(x, np.array([8.0, np.nan, 6.0, 5.0]))
@@ -350,7 +350,7 @@ def test_charts_follow_the_dark_scheme(qtbot, sample_store: Store, settings: Set
 def test_pyqtgraph_is_imported_only_with_the_charts() -> None:
     code = (
         "import sys\n"
-        "import massage_timer.ui.history_page\n"
+        "import massage_timer.ui.pages.history\n"
         "assert 'pyqtgraph' not in sys.modules, 'pyqtgraph imported early'\n"
         "assert 'numpy' not in sys.modules, 'numpy imported early'\n"
         "print('ok')\n"
@@ -513,9 +513,9 @@ def test_charts_see_new_sessions_after_refresh(qtbot, sample_store: Store, setti
 
 def test_notes_and_delete_on_a_log_that_cannot_be_written_say_so(qtbot, store, settings, monkeypatch) -> None:  # noqa: ANN001
     """A full disk or a read-only log: a clear message, nothing lost, no exception in a slot."""
-    from massage_timer.core.store import StoreError
-    from massage_timer.ui import history_page as module
-    from massage_timer.ui.sample_data import fill_sample_history
+    from massage_timer.core.log.store import StoreError
+    from massage_timer.tools.sample_data import fill_sample_history
+    from massage_timer.ui.pages import history as module
 
     fill_sample_history(store, n=3, seed=2)
     page = module.HistoryPage(store, settings)
@@ -544,7 +544,7 @@ def test_many_pain_ratings_are_shown_as_weekly_averages(store: Store) -> None:
 
     import numpy as np
 
-    from massage_timer.ui.charts import MAX_PAIN_POINTS, load_chart_data
+    from massage_timer.ui.history.charts import MAX_PAIN_POINTS, load_chart_data
 
     generate_bulk(store, 2000, now=NOW, years=2.0)
     rows = store.pain_trend()
@@ -571,7 +571,7 @@ def test_many_pain_ratings_are_shown_as_weekly_averages(store: Store) -> None:
 def test_month_ticks_fall_on_round_months() -> None:
     from datetime import date
 
-    from massage_timer.ui.charts import period_ticks
+    from massage_timer.ui.history.charts import period_ticks
 
     months = [date(2016 + (m // 12), m % 12 + 1, 1) for m in range(130)]  # Jan 2016 .. Oct 2026
     labels = [d.strftime("%b %Y") for d in months]

@@ -8,9 +8,9 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
-from massage_timer.core.engine import State
-from massage_timer.core.store import SessionInfo, open_store
-from massage_timer.ui.setup_dialog import SetupDialog
+from massage_timer.core.log.store import SessionInfo, open_store
+from massage_timer.core.session.engine import State
+from massage_timer.ui.pages.setup import SetupDialog
 
 
 def test_pages_open_by_keyboard(qtbot, main_window) -> None:  # noqa: ANN001
@@ -101,7 +101,7 @@ def test_interrupted_session_is_shown_and_can_be_kept(qtbot, main_window, monkey
 
 
 def test_quitting_during_a_session_asks_and_saves_as_stopped(qtbot, main_window, monkeypatch, store) -> None:  # noqa: ANN001
-    from massage_timer.ui.setup_dialog import SetupResult
+    from massage_timer.ui.pages.setup import SetupResult
 
     loaded = main_window.library.get("classic-relaxing")
     main_window.start_from_setup(loaded, SetupResult("Me", "", None, "acute", "back", {}, None))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from massage_timer.core.protocols.library import load_library
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from massage_timer.core.library import load_library
-from massage_timer.ui.protocols_page import ProtocolsPage
+from massage_timer.ui.pages.protocols import ProtocolsPage
 
 
 def _texts(widget) -> str:  # noqa: ANN001

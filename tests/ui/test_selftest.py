@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from massage_timer.core.protocols.library import Entry, load_library
 
-from massage_timer.core.library import Entry, load_library
-from massage_timer.core.protocols import Problem, ProtocolError
-from massage_timer.ui import selftest
+from massage_timer.core.protocols.format import Problem, ProtocolError
+from massage_timer.tools import selftest
 
 
 @pytest.fixture(autouse=True)

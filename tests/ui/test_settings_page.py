@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QUrl
 
 from massage_timer.core.paths import DataPaths
-from massage_timer.ui import settings_page as settings_page_module
+from massage_timer.ui.pages import settings as settings_page_module
+from massage_timer.ui.pages.settings import SettingsPage
 from massage_timer.ui.settings import Settings
-from massage_timer.ui.settings_page import SettingsPage
 
 
 @pytest.fixture

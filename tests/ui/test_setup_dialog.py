@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QCheckBox, QRadioButton
 
-from massage_timer.ui.setup_dialog import DurationSpin, SetupDialog
+from massage_timer.ui.pages.setup import DurationSpin, SetupDialog
 
 
 def _dialog(qtbot, library, settings, pid: str) -> SetupDialog:  # noqa: ANN001

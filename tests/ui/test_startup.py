@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 
 import massage_timer
+from massage_timer.core.log.store import open_store
 from massage_timer.core.paths import DataPaths
-from massage_timer.core.store import open_store
-from massage_timer.ui.widgets import plain_label, set_role
+from massage_timer.ui.widgets.basics import plain_label, set_role
 
 # Loaded after the first frame (or later still), never before it.
 NOT_BEFORE_FIRST_FRAME = (
-    "massage_timer.core.store",
-    "massage_timer.core.engine",
+    "massage_timer.core.log.store",
+    "massage_timer.core.session.engine",
     "massage_timer.ui.session_controller",
-    "massage_timer.ui.cues",
-    "massage_timer.ui.history_page",
+    "massage_timer.ui.services.cues",
+    "massage_timer.ui.pages.history",
     "sqlite3",
     "hashlib",
     "PySide6.QtNetwork",
@@ -74,7 +74,7 @@ def test_the_first_frame_loads_no_log_session_or_network_code(tmp_path: Path) ->
 def test_ready_means_the_log_is_open(tmp_path: Path) -> None:
     loaded, stages = _modules_after("ready", tmp_path / "data")
     assert stages == ["first-frame", "ready"]
-    assert {"massage_timer.core.store", "sqlite3", "PySide6.QtNetwork"} <= set(loaded)
+    assert {"massage_timer.core.log.store", "sqlite3", "PySide6.QtNetwork"} <= set(loaded)
     assert "pyqtgraph" not in loaded and "numpy" not in loaded
     assert (tmp_path / "data" / "sessions.sqlite3").exists()
 
@@ -117,7 +117,7 @@ def test_the_log_is_opened_once_when_asked(bare_window, opened) -> None:  # noqa
 
 def test_a_page_opened_before_the_log_opens_it_first(bare_window, opened) -> None:  # noqa: ANN001
     """A key pressed during start-up (Ctrl+3) may open History before the log is open."""
-    from massage_timer.ui.history_page import HistoryPage
+    from massage_timer.ui.pages.history import HistoryPage
 
     _, calls = opened
     bare_window.show_page("history")

@@ -21,22 +21,22 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..core.library import Library, load_library
 from ..core.paths import DataPaths
-from .protocols_page import ProtocolsPage
+from ..core.protocols.library import Library, load_library
+from .pages.protocols import ProtocolsPage
 from .settings import Settings
 from .theme import apply_theme
-from .widgets import app_icon, plain_label
+from .widgets.basics import app_icon, plain_label
 
 if TYPE_CHECKING:
     # What the first frame does not show is imported when first needed: the other pages,
     # the cues, the session machinery and the log.
     from ..core.clock import Clock
-    from ..core.protocols import LoadedProtocol
-    from ..core.store import Store
-    from .cues import CuePlayer
+    from ..core.log.store import Store
+    from ..core.protocols.format import LoadedProtocol
+    from .pages.settings import SettingsPage
+    from .services.cues import CuePlayer
     from .session_controller import SessionController
-    from .settings_page import SettingsPage
 
 PAGES = (
     ("protocols", "Protocols", "Ctrl+1"),
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
     def cues(self) -> CuePlayer:
         """Sound, voice and notifications, set up when first needed (not at start-up)."""
         if self._cues is None:
-            from .cues import CuePlayer
+            from .services.cues import CuePlayer
 
             self._cues = CuePlayer(self.settings, self, background=True)
         return self._cues
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_session(self) -> QWidget:
-        from .session_page import SessionPage
+        from .pages.session import SessionPage
 
         page = SessionPage(self.controller, self.settings, self.cues, self.store)
         page.saved.connect(lambda _sid: self.show_page("history"))
@@ -280,12 +280,12 @@ class MainWindow(QMainWindow):
             )
             lay.addStretch(1)
             return holder
-        from .history_page import HistoryPage
+        from .pages.history import HistoryPage
 
         return HistoryPage(self.store, self.settings)
 
     def _make_settings(self) -> QWidget:
-        from .settings_page import SettingsPage
+        from .pages.settings import SettingsPage
 
         page = SettingsPage(self.settings, self.paths)
 
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound."))
         page.backup_requested.connect(self.backup_now)
         page.restore_requested.connect(self.restore_from)
-        from ..core.backups import list_backups
+        from ..core.log.backups import list_backups
 
         page.set_backups(list_backups(self.paths.backups))
         return page
@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------- backups
 
     def _settings_page(self) -> SettingsPage:
-        from .settings_page import SettingsPage
+        from .pages.settings import SettingsPage
 
         page = self.page("settings")
         assert isinstance(page, SettingsPage)
@@ -317,8 +317,8 @@ class MainWindow(QMainWindow):
         """Back up the log now (Settings); the page says how it went."""
         import sqlite3
 
-        from ..core.backups import list_backups, make_backup
-        from ..core.store import StoreError
+        from ..core.log.backups import list_backups, make_backup
+        from ..core.log.store import StoreError
 
         page = self._settings_page()
         if self.store is None:
@@ -337,8 +337,8 @@ class MainWindow(QMainWindow):
         """Replace the log with ``backup`` (confirmed on the Settings page); returns the pre-restore backup."""
         import sqlite3
 
-        from ..core.backups import list_backups, restore_backup
-        from ..core.store import StoreError
+        from ..core.log.backups import list_backups, restore_backup
+        from ..core.log.store import StoreError
 
         page = self._settings_page()
         if self.session_active():
@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
         return before
 
     def _make_help(self) -> QWidget:
-        from .help_page import HelpPage
+        from .pages.help import HelpPage
 
         page = HelpPage()
         if hasattr(page, "self_test_requested"):
@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
             for p in self.store.persons():
                 if p not in persons:
                     persons.append(p)
-        from .setup_dialog import SetupDialog
+        from .pages.setup import SetupDialog
 
         dialog = SetupDialog(loaded, self.settings, persons, self)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
@@ -398,8 +398,8 @@ class MainWindow(QMainWindow):
         self.start_from_setup(loaded, dialog.result_value())
 
     def start_from_setup(self, loaded: LoadedProtocol, result) -> None:  # noqa: ANN001
-        from ..core.plan import build_plan
-        from ..core.store import SessionInfo
+        from ..core.log.store import SessionInfo
+        from ..core.session.plan import build_plan
 
         self.cues.warm_up()
         plan = build_plan(loaded.protocol, result.variant, result.side, result.durations)
@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
         self.show_page("session")
 
     def _run_self_test(self) -> None:
-        from .selftest import run_self_test_dialog
+        from ..tools.selftest import run_self_test_dialog
 
         run_self_test_dialog(self)
 
@@ -460,7 +460,7 @@ class MainWindow(QMainWindow):
     def show_notices(self, interrupted: list[str]) -> None:
         """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
         from ..core.durations import format_local_datetime
-        from ..core.store import StoreError
+        from ..core.log.store import StoreError
 
         if self.store_notice:
             box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, self.store_notice, parent=self)

@@ -14,7 +14,10 @@ import math
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..core.clock import Clock, SystemClock
-from ..core.engine import (
+from ..core.log.recorder import SessionRecorder
+from ..core.log.store import SessionInfo, Store
+from ..core.protocols.format import LoadedProtocol
+from ..core.session.engine import (
     Adjusted,
     CueFired,
     EngineError,
@@ -34,10 +37,7 @@ from ..core.engine import (
     StepStarted,
     WaitingForConfirmation,
 )
-from ..core.plan import PlannedStep
-from ..core.protocols import LoadedProtocol
-from ..core.recorder import SessionRecorder
-from ..core.store import SessionInfo, Store
+from ..core.session.plan import PlannedStep
 
 IDLE_POLL_MS = 2000
 """While paused, look at the clock now and then anyway, to notice a suspend."""

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .durations import format_duration
-from .protocols import Protocol, Step
+from ..durations import format_duration
+from ..protocols.format import Protocol, Step
 
 SideChoice = Literal["left", "right", "both"]
 SIDE_LABELS = {"left": "left side", "right": "right side"}

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import APP_NAME, __version__
-from ..core.resources import ResourceError, resource_path
-from .shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, Shortcut
-from .widgets import app_icon, button, card, plain_label, render_svg, set_role
+from ... import APP_NAME, __version__
+from ...core.resources import ResourceError, resource_path
+from ..shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, Shortcut
+from ..widgets.basics import app_icon, button, card, plain_label, render_svg, set_role
 
 ARTICLE_TITLE = "Massage for sciatica: 4 types of therapeutic massage for inflammation of the sciatic nerve"
 

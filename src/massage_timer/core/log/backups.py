@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .paths import DataPaths
+from ..paths import DataPaths
 from .store import (
     DEFAULT_KEEP,
     SCHEMA_VERSION,

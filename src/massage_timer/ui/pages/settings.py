@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.paths import DataPaths
-from ..core.resources import ResourceError, builtin_protocols_dir
-from .settings import BACKUP_KEEP_RANGE, TEXT_SCALES, THEMES, WARN_CHOICES, Settings
-from .widgets import ask, button, plain_label, set_role
+from ...core.paths import DataPaths
+from ...core.resources import ResourceError, builtin_protocols_dir
+from ..settings import BACKUP_KEEP_RANGE, TEXT_SCALES, THEMES, WARN_CHOICES, Settings
+from ..widgets.basics import ask, button, plain_label, set_role
 
 WARN_LABELS = {0: "Off", 3: "3 seconds before the end", 10: "10 seconds before the end"}
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}

@@ -22,7 +22,7 @@ from typing import Literal
 
 import msgspec
 
-from .durations import format_duration, parse_duration
+from ..durations import format_duration, parse_duration
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 256 * 1024

@@ -5,7 +5,7 @@ page imports it the first time its charts are shown, so the app starts fast.
 
 :func:`load_chart_data` only reads the log (aggregated in SQL) and shapes
 the numbers; it touches no widget and may run on a worker thread with its
-own read-only :class:`~massage_timer.core.store.Store`.
+own read-only :class:`~massage_timer.core.log.store.Store`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from ..core.store import Filter, Store
-from .theme import ACCENT, TEAL, current_is_dark
+from ...core.log.store import Filter, Store
+from ..theme import ACCENT, TEAL, current_is_dark
 
 TAB_TITLES = ("Minutes", "Pain", "Per protocol")
 

@@ -1,7 +1,7 @@
 """Sample session logs: a realistic small history for screenshots, and bulk logs for benchmarks.
 
 Both are deterministic for a given seed and ``now``. Nothing here imports Qt:
-the functions only write to a :class:`~massage_timer.core.store.Store`.
+the functions only write to a :class:`~massage_timer.core.log.store.Store`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import random
 import time
 import uuid
 
-from ..core.engine import Outcome, StepRun
-from ..core.store import SessionInfo, Store, local_offset_minutes
+from ..core.log.store import SessionInfo, Store, local_offset_minutes
+from ..core.session.engine import Outcome, StepRun
 
 # (protocol_id, title, steps as (step_id, title, planned seconds or None for untimed))
 PROTOCOLS: tuple[tuple[str, str, tuple[tuple[str, str, int | None], ...]], ...] = (

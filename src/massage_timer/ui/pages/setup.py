@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.durations import format_duration
-from ..core.plan import PlanError, build_plan
-from ..core.protocols import LoadedProtocol, Step
-from ..core.safety import RED_FLAGS, RED_FLAGS_SOURCE, GateResult, evaluate
-from .settings import Settings
-from .widgets import button, plain_label, set_role
+from ...core.durations import format_duration
+from ...core.protocols.format import LoadedProtocol, Step
+from ...core.protocols.safety import RED_FLAGS, RED_FLAGS_SOURCE, GateResult, evaluate
+from ...core.session.plan import PlanError, build_plan
+from ..settings import Settings
+from ..widgets.basics import button, plain_label, set_role
 
 SIDE_CHOICES = (("left", "Left"), ("right", "Right"), ("both", "Both sides"))
 STAGE_CHOICES = (("acute", "Acute (exacerbation)"), ("remission", "Remission"))

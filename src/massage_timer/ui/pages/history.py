@@ -49,8 +49,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.store import Filter, SessionRow, StepRow, Store, StoreError
-from .history_model import (
+from ...core.log.store import Filter, SessionRow, StepRow, Store, StoreError
+from ..history.model import (
     COL_DATE,
     COL_DURATION,
     COL_PAIN,
@@ -63,8 +63,8 @@ from .history_model import (
     format_pain,
     local_datetime,
 )
-from .settings import Settings
-from .widgets import button, plain_label, set_role, tell
+from ..settings import Settings
+from ..widgets.basics import button, plain_label, set_role, tell
 
 PERIODS = (
     ("Last 30 days", 30),
@@ -157,7 +157,7 @@ class _ChartLoader(QObject):
         with self._lock:
             if generation != self._generation:
                 return  # a newer request is queued
-        from . import charts
+        from ..history import charts
 
         reader = self._store.reader()
         try:
@@ -692,7 +692,7 @@ class HistoryPage(QWidget):
 
     def _ensure_charts(self) -> Any:
         if self.charts is None:
-            from . import charts  # pyqtgraph is imported here, on first view
+            from ..history import charts  # pyqtgraph is imported here, on first view
 
             self.charts = charts.HistoryCharts(self.charts_holder)
             self.charts.setObjectName("HistoryCharts")
@@ -758,7 +758,7 @@ class HistoryPage(QWidget):
         )
         if not name:
             return
-        from .report import write_report
+        from ..history.report import write_report
 
         path = Path(name)
         try:

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.durations import format_duration
-from ..core.library import Entry, Library
-from ..core.protocols import LoadedProtocol, Step
-from .widgets import button, load_image, plain_label, reflow, restyle, set_role
+from ...core.durations import format_duration
+from ...core.protocols.format import LoadedProtocol, Step
+from ...core.protocols.library import Entry, Library
+from ..widgets.basics import button, load_image, plain_label, reflow, restyle, set_role
 
 THUMB = QSize(144, 108)
 OVERVIEW = QSize(480, 360)

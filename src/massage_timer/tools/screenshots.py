@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m massage_timer.ui.screenshots OUTDIR [--size 1280x800] [--theme light|dark|both]
+    python -m massage_timer.tools.screenshots OUTDIR [--size 1280x800] [--theme light|dark|both]
 
 It uses a temporary data folder, the offscreen platform (unless a display is
 set and ``--onscreen`` is given), a fake clock and the mock speech engine, so
@@ -24,7 +24,7 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m massage_timer.ui.screenshots")
+    parser = argparse.ArgumentParser(prog="python -m massage_timer.tools.screenshots")
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--size", default="1280x800", type=_parse_size)
     parser.add_argument("--theme", default="both", choices=("light", "dark", "both"))
@@ -44,17 +44,17 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
     from PySide6.QtWidgets import QApplication, QDialog, QRadioButton, QTabWidget
 
     from ..core.clock import FakeClock
-    from ..core.library import load_library
+    from ..core.log.store import open_store
     from ..core.paths import DataPaths
-    from ..core.plan import build_plan
-    from ..core.store import open_store
-    from .cues import CuePlayer
-    from .main_window import MainWindow
+    from ..core.protocols.library import load_library
+    from ..core.session.plan import build_plan
+    from ..ui.main_window import MainWindow
+    from ..ui.pages.setup import SetupDialog, SetupResult
+    from ..ui.services.cues import CuePlayer
+    from ..ui.session_controller import SessionController
+    from ..ui.settings import Settings
+    from ..ui.theme import apply_theme
     from .sample_data import fill_sample_history
-    from .session_controller import SessionController
-    from .settings import Settings
-    from .setup_dialog import SetupDialog, SetupResult
-    from .theme import apply_theme
 
     app = QApplication.instance() or QApplication(["massage-timer-screenshots"])
     assert isinstance(app, QApplication)

@@ -51,12 +51,12 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__
 from ..core.clock import ScaledClock
-from ..core.engine import State
-from ..core.library import Library, load_library
 from ..core.paths import DataPaths
-from ..core.plan import build_plan
-from ..core.protocols import LoadedProtocol
+from ..core.protocols.format import LoadedProtocol
+from ..core.protocols.library import Library, load_library
 from ..core.resources import ResourceError, resource_path
+from ..core.session.engine import State
+from ..core.session.plan import build_plan
 
 CLOCK_FACTOR = 600.0
 """How much faster than real time the self-test session runs."""
@@ -176,7 +176,7 @@ def _check_svg(report: _Report) -> None:
             path = resource_path("icons/massage-timer.svg")
         except ResourceError as exc:
             raise CheckFailed(str(exc)) from None
-        from .widgets import render_svg
+        from ..ui.widgets.basics import render_svg
 
         drawn = inked_pixels(render_svg(path, QSize(64, 64)).toImage())
         if drawn < 40:
@@ -202,7 +202,7 @@ def _check_protocols(report: _Report) -> Library:
 
 def _run_session(report: _Report, window, loaded: LoadedProtocol) -> tuple[int, int]:  # noqa: ANN001
     """Run one session through the session page; returns (steps planned, pain after)."""
-    from .setup_dialog import SetupResult
+    from ..ui.pages.setup import SetupResult
 
     protocol = loaded.protocol
     side = "left" if any(s.per_side for s in protocol.steps) else None
@@ -385,11 +385,11 @@ def _run_in_temp_folder(report: _Report, library: Library, loaded: LoadedProtoco
 def _session_checks(
     report: _Report, root: Path, library: Library, loaded: LoadedProtocol, speech_engine: str | None
 ) -> None:
-    from ..core.store import open_store
-    from .cues import CuePlayer
-    from .main_window import MainWindow
-    from .session_controller import SessionController
-    from .settings import Settings
+    from ..core.log.store import open_store
+    from ..ui.main_window import MainWindow
+    from ..ui.services.cues import CuePlayer
+    from ..ui.session_controller import SessionController
+    from ..ui.settings import Settings
 
     store = None
     window = None

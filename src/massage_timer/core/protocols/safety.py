@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .protocols import Protocol
+from .format import Protocol
 
 ACUTE_REASON = (
     "The article says that in the acute stage (an exacerbation) the relaxing massage is the only "

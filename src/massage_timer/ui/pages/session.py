@@ -60,16 +60,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.durations import format_clock
-from ..core.engine import Outcome, Snapshot, State, StepRun
-from ..core.store import Store, StoreError
-from . import shortcuts
-from .cues import CuePlayer, spoken_duration
-from .keep_awake import KeepAwake
-from .session_controller import SessionController
-from .settings import Settings
-from .theme import ACCENT, TEAL, current_is_dark
-from .widgets import ask, load_image, plain_label, reflow, tell
+from ...core.durations import format_clock
+from ...core.log.store import Store, StoreError
+from ...core.session.engine import Outcome, Snapshot, State, StepRun
+from .. import shortcuts
+from ..services.cues import CuePlayer, spoken_duration
+from ..services.keep_awake import KeepAwake
+from ..session_controller import SessionController
+from ..settings import Settings
+from ..theme import ACCENT, TEAL, current_is_dark
+from ..widgets.basics import ask, load_image, plain_label, reflow, tell
 
 EXTRA_KEYS: dict[str, tuple[str, ...]] = {
     # Keys that some keyboards and pedals send for the same actions.

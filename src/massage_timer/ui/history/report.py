@@ -26,8 +26,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from ..core.store import Filter, SessionRow, Store
-from .history_model import STATUS_LABELS, format_duration, format_pain, local_datetime
+from ...core.log.store import Filter, SessionRow, Store
+from .model import STATUS_LABELS, format_duration, format_pain, local_datetime
 
 TITLE = "Massage Timer — session report"
 DISCLAIMER = "Massage Timer guides massage routines; it does not diagnose. Show this report to your doctor."

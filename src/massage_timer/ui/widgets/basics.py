@@ -133,7 +133,7 @@ def load_image(path: Path | str | None, size: QSize, device_ratio: float = 1.0) 
 
 
 def app_icon() -> QIcon:
-    from ..core.resources import ResourceError, resource_path
+    from ...core.resources import ResourceError, resource_path
 
     try:
         return QIcon(str(resource_path("icons/massage-timer.svg")))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from .engine import (
+from ..session.engine import (
     Adjusted,
     Event,
     Paused,

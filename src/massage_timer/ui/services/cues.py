@@ -22,9 +22,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
-from ..core.resources import ResourceError, resource_path
-from .settings import Settings
-from .widgets import app_icon
+from ...core.resources import ResourceError, resource_path
+from ..settings import Settings
+from ..widgets.basics import app_icon
 
 SOUND_FILES = {
     "step_end": "sounds/step-end.wav",

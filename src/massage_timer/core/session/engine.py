@@ -29,9 +29,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .clock import Clock
+from ..clock import Clock
+from ..protocols.format import Cue
 from .plan import PlannedStep, check_planned
-from .protocols import Cue
 
 SLEEP_THRESHOLD = 5.0
 """Seconds of disagreement between the clocks that count as a suspend."""
@@ -225,7 +225,7 @@ class SessionEngine:
     """Runs one session of a plan.
 
     Args:
-        plan: the steps, from :func:`massage_timer.core.plan.build_plan`.
+        plan: the steps, from :func:`massage_timer.core.session.plan.build_plan`.
         clock: where time comes from (``SystemClock`` in the app, ``FakeClock`` in tests).
         warn_seconds: the "N seconds left" cue (0 turns it off).
         auto_advance: False makes every timed step wait for the caregiver at its end.

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .protocols import LoadedProtocol, Problem, ProtocolError, read_protocol
-from .resources import builtin_protocols_dir, resources_dir
+from ..resources import builtin_protocols_dir, resources_dir
+from .format import LoadedProtocol, Problem, ProtocolError, read_protocol
 
 Source = Literal["builtin", "user"]
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from .engine import StepRun
+from ..session.engine import StepRun
 
 DAY = 86400
 _MONDAY_ZERO = date(1969, 12, 29)

@@ -1,0 +1,1 @@
+"""The session log: a local SQLite database, how it is opened, written, read, exported and backed up."""

@@ -1,0 +1,1 @@
+"""History's pieces: the lazy table model, the charts (pyqtgraph, imported late) and the doctor's report."""

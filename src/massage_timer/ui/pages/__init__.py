@@ -1,0 +1,1 @@
+"""The app's pages and sheets, one room each: protocols, setup, session, history, settings, help."""

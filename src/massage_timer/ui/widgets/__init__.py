@@ -1,0 +1,1 @@
+"""Reusable widgets and small widget helpers; they know no page."""

@@ -32,7 +32,7 @@ from massage_timer.ui.pages.history import HistoryPage
 from massage_timer.ui.settings import Settings
 
 NOW = 1_790_000_000.0  # a fixed "now" keeps the sample data identical between runs
-SRC = Path(__file__).resolve().parents[2] / "src"
+SRC = Path(__file__).resolve().parents[3] / "src"
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from massage_timer.core.protocols.format import (
 )
 from massage_timer.core.resources import builtin_protocols_dir, resources_dir
 
-BAD_DIR = Path(__file__).resolve().parents[1] / "data" / "bad"
+BAD_DIR = Path(__file__).resolve().parents[2] / "data" / "bad"
 BUILTIN_IDS = {"classic-relaxing", "cupping-static", "cupping-dynamic", "acupressure", "honey"}
 
 MINUTE = 60

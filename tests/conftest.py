@@ -21,7 +21,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from massage_timer.core.clock import FakeClock  # noqa: E402
-from massage_timer.core.log.store import Store, open_store  # noqa: E402
+from massage_timer.core.log import Store, open_store  # noqa: E402
 from massage_timer.core.paths import ENV_VAR, DataPaths, resolve_data_dir  # noqa: E402
 from massage_timer.core.protocols.format import Protocol, _semantic_problems  # noqa: E402
 

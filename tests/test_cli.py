@@ -14,8 +14,7 @@ import pytest
 
 import massage_timer
 from massage_timer.cli import main
-from massage_timer.core.log.recorder import SessionRecorder
-from massage_timer.core.log.store import SessionInfo, open_store
+from massage_timer.core.log import SessionInfo, SessionRecorder, open_store
 from massage_timer.core.resources import builtin_protocols_dir
 from massage_timer.core.session.engine import SessionEngine
 from massage_timer.core.session.plan import build_plan

@@ -12,7 +12,7 @@ from . import APP_ID, APP_NAME, __version__
 from .core.paths import DataPaths, resolve_data_dir
 
 if TYPE_CHECKING:
-    from .core.log.store import Store
+    from .core.log import Store
 
 # Libraries Qt's xcb platform plugin loads (by the names it links against), and the
 # Debian/Ubuntu package of each.
@@ -136,7 +136,7 @@ def open_log(paths: DataPaths, keep: int = 10) -> tuple[Store | None, str, list[
 
     The app always runs: with the log, with a read-only log, or without one.
     """
-    from .core.log.store import StoreError, open_store
+    from .core.log import StoreError, open_store
 
     try:
         store, report = open_store(paths.database, backups=paths.backups, daily_backup=True, keep=keep)

@@ -133,7 +133,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     import json
 
     from .core.durations import format_duration
-    from .core.log.store import CSV_COLUMNS, Filter, csv_row, iso_utc, open_store
+    from .core.log import CSV_COLUMNS, Filter, csv_row, export_csv, iso_utc, open_store
 
     paths = resolve_data_dir(args.data_dir)
     store = None
@@ -151,7 +151,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             if store is None:
                 out.write(",".join(CSV_COLUMNS) + "\n")
             else:
-                store.export_csv(out, flt)
+                export_csv(store, out, flt)
         elif args.json:
             data = []
             for s in store.sessions(flt, newest_first=False) if store else []:
@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .app import run_app
 
         return run_app(args)
-    from .core.log.store import StoreError
+    from .core.log import StoreError
     from .core.resources import ResourceError
 
     commands = {"protocols": cmd_protocols, "check": cmd_check, "history": cmd_history}

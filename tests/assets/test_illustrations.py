@@ -163,9 +163,8 @@ def test_icon_containers():
 
 def test_every_image_a_builtin_protocol_references_exists_and_is_drawn():
     """No built-in step or cue points at a missing picture, and every picture is used."""
-    from massage_timer.core.protocols.library import load_library
-
     from massage_timer.core.protocols.format import SIDES
+    from massage_timer.core.protocols.library import load_library
 
     library = load_library(None)
     assert not library.broken, [str(e.error) for e in library.broken]

@@ -15,7 +15,7 @@ import msgspec  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from massage_timer.core.clock import SystemClock  # noqa: E402
-from massage_timer.core.log.store import SessionInfo, open_store  # noqa: E402
+from massage_timer.core.log import SessionInfo, open_store  # noqa: E402
 from massage_timer.core.paths import resolve_data_dir  # noqa: E402
 from massage_timer.core.protocols.format import LoadedProtocol, Protocol  # noqa: E402
 from massage_timer.core.protocols.library import load_library  # noqa: E402

@@ -21,7 +21,7 @@ SIZES = (1_000, 10_000, 100_000)
 
 
 def cached_log(n: int) -> Path:
-    from massage_timer.core.log.store import open_store
+    from massage_timer.core.log import open_store
     from massage_timer.tools.sample_data import generate_bulk
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,7 @@ def _wait(flag: list[bool], timeout: float = 30.0) -> None:
 def measure(n: int, runs: int) -> dict[str, list[float]]:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    from massage_timer.core.log.store import open_store
+    from massage_timer.core.log import open_store
     from massage_timer.ui.pages.history import HistoryPage
     from massage_timer.ui.settings import Settings
 

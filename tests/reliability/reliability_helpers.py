@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import massage_timer
-from massage_timer.core.log.store import SessionInfo, Store
+from massage_timer.core.log import SessionInfo, Store
 from massage_timer.core.session.engine import Outcome, StepRun
 
 START = 1_767_603_600.0  # 2026-01-05 09:00 UTC

@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 import pytest
 from reliability_helpers import log_session
 
-from massage_timer.core.log import store as store_module
-from massage_timer.core.log.backups import backup_due, list_backups, make_backup, restore_backup
-from massage_timer.core.log.store import StoreError, open_store
+from massage_timer.core.log import StoreError, backup_due, list_backups, make_backup, open_store, restore_backup
+from massage_timer.core.log import schema as schema_module
 
 NAME = re.compile(r"^sessions-\d{8}-\d{6}(-\d+)?\.sqlite3$")
 
@@ -88,9 +87,9 @@ def test_a_backup_is_made_before_a_migration(data_dir, monkeypatch) -> None:  # 
     store, _ = open_store(data_dir.database)
     sid = log_session(store)
     store.close()
-    current = store_module.SCHEMA_VERSION
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setitem(store_module._MIGRATIONS, current + 1, "ALTER TABLE sessions ADD COLUMN mood TEXT")
+    current = schema_module.SCHEMA_VERSION
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(schema_module.MIGRATIONS, current + 1, "ALTER TABLE sessions ADD COLUMN mood TEXT")
     store, report = open_store(data_dir.database, backups=data_dir.backups)
     try:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
@@ -108,9 +107,9 @@ def test_no_migration_without_its_backup(data_dir, monkeypatch) -> None:  # noqa
     log_session(store)
     store.close()
     before = data_dir.database.read_bytes()
-    current = store_module.SCHEMA_VERSION
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setitem(store_module._MIGRATIONS, current + 1, "ALTER TABLE sessions ADD COLUMN mood TEXT")
+    current = schema_module.SCHEMA_VERSION
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(schema_module.MIGRATIONS, current + 1, "ALTER TABLE sessions ADD COLUMN mood TEXT")
     blocked = data_dir.root / "blocked"
     blocked.write_text("a file where the backups folder should be")
     with pytest.raises(StoreError) as info:
@@ -159,8 +158,8 @@ def test_restore_without_an_open_app(data_dir) -> None:  # noqa: ANN001
     backup = make_backup(store, data_dir.backups)
     store.delete_session(sid)
     store.close()
-    restore_backup(data_dir, backup)
-    store, _ = open_store(data_dir.database)
+    store, _ = open_store(data_dir.database)  # opened again, as a command would, without the app
+    restore_backup(data_dir, backup, store=store)
     assert store.session(sid) is not None
     store.close()
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from massage_timer.core.protocols.library import load_library
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"

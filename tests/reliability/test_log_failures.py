@@ -21,10 +21,10 @@ from reliability_helpers import child_env, log_session, run_as_unprivileged
 
 from massage_timer.app import open_log
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.log.recorder import SessionRecorder
-from massage_timer.core.log.store import (
+from massage_timer.core.log import (
     SCHEMA_VERSION,
     SessionInfo,
+    SessionRecorder,
     StoreReadOnly,
     StoreTooNew,
     StoreWriteError,
@@ -166,7 +166,7 @@ def test_a_log_another_process_locked_exclusively_runs_the_app_without_a_log(dat
     make_log(data_dir)
     holder = hold_lock(data_dir.database, "exclusive")
     try:
-        monkeypatch.setattr("massage_timer.core.log.store.OPEN_BUSY_SECONDS", 0.3)
+        monkeypatch.setattr("massage_timer.core.log.opener.OPEN_BUSY_SECONDS", 0.3)
         store, notice, _ = open_log(data_dir)
         assert store is None
         assert str(data_dir.database) in notice and "another program" in notice
@@ -187,7 +187,7 @@ OPEN_AS_USER = textwrap.dedent(
     from pathlib import Path
     from massage_timer.app import open_log
     from massage_timer.core.paths import DataPaths
-    from massage_timer.core.log.store import StoreReadOnly
+    from massage_timer.core.log import StoreReadOnly
     from massage_timer.core.session.engine import Outcome, StepRun
     paths = DataPaths(Path(sys.argv[1]))
     store, notice, interrupted = open_log(paths)

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core.log import store as store_module
-from massage_timer.core.log.backups import list_backups, make_backup, restore_backup
-from massage_timer.core.log.store import open_store
+from massage_timer.core.log import list_backups, make_backup, open_store, restore_backup, schema
 
 FULL = 2
 
@@ -97,5 +95,5 @@ def test_the_spy_would_notice_a_connection_without_the_pragmas(spy: Spy, tmp_pat
 
 
 def test_configure_is_documented() -> None:
-    doc = store_module.__doc__ or ""
+    doc = schema.__doc__ or ""
     assert "synchronous=FULL" in doc and "WAL" in doc and "power" in doc

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from reliability_helpers import log_session
 
-from massage_timer.core.log.backups import make_backup
-from massage_timer.core.log.store import open_store
+from massage_timer.core.log import make_backup, open_store
 from massage_timer.core.paths import DataPaths
 
 
@@ -124,10 +123,9 @@ def test_the_inode_check_sees_a_real_inet_socket() -> None:
 
 
 def test_a_full_session_opens_no_network_socket(qtbot, data_dir, no_network) -> None:  # noqa: ANN001
-    from massage_timer.core.protocols.library import load_library
-
     from massage_timer.core.clock import FakeClock
-    from massage_timer.core.log.store import SessionInfo
+    from massage_timer.core.log import SessionInfo
+    from massage_timer.core.protocols.library import load_library
     from massage_timer.core.session.plan import build_plan
     from massage_timer.ui.main_window import MainWindow
     from massage_timer.ui.services.cues import CuePlayer

@@ -50,7 +50,7 @@ def test_fifty_kills_lose_nothing_committed(tmp_path):
 def test_the_check_notices_a_lost_step(tmp_path):
     """The soak's check can fail: a committed step that is missing is reported."""
     soak = load_soak()
-    from massage_timer.core.log.store import open_store
+    from massage_timer.core.log import open_store
 
     store, _ = open_store(tmp_path / "sessions.sqlite3")
     store.close()

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.log.recorder import SessionRecorder
-from massage_timer.core.log.store import SessionInfo, Store
+from massage_timer.core.log import SessionInfo, SessionRecorder, Store
 from massage_timer.core.session.engine import SessionEngine, State
 from massage_timer.core.session.plan import build_plan
 

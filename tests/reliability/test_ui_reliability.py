@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from massage_timer.core.protocols.library import Library, load_library
 from reliability_helpers import log_session
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.log.backups import make_backup
-from massage_timer.core.log.store import Filter, Store, open_store
+from massage_timer.core.log import Filter, Store, make_backup, open_store
 from massage_timer.core.paths import DataPaths
+from massage_timer.core.protocols.library import Library, load_library
 from massage_timer.core.session.plan import build_plan
 
 HOSTILE = '<img src="file:///etc/passwd"><b>bold</b><a href="http://example.com">link</a>'
@@ -108,7 +107,7 @@ def test_protocol_html_is_shown_literally_everywhere(qtbot, data_dir, window_fac
     # session page: step title and instructions, during a running session
     window = window_factory(store, library)
     plan = build_plan(loaded.protocol, None, None)
-    from massage_timer.core.log.store import SessionInfo
+    from massage_timer.core.log import SessionInfo
 
     window.controller.begin(loaded, plan, SessionInfo("hostile", loaded.protocol.title, "Me", len(plan)), store)
     window.show_page("session")
@@ -160,7 +159,7 @@ def test_a_read_only_log_runs_the_session_and_warns_once(qtbot, data_dir, window
         library = window.library
         loaded = library.get("honey")
         plan = build_plan(loaded.protocol, None, "left")
-        from massage_timer.core.log.store import SessionInfo
+        from massage_timer.core.log import SessionInfo
 
         window.controller.begin(loaded, plan, SessionInfo("honey", "Honey", "Me", len(plan)), ro)
         window.show_page("session")
@@ -217,7 +216,7 @@ def test_no_restore_during_a_session(qtbot, data_dir, window_factory, store) -> 
     window = window_factory(store)
     loaded = window.library.get("honey")
     plan = build_plan(loaded.protocol, None, "left")
-    from massage_timer.core.log.store import SessionInfo
+    from massage_timer.core.log import SessionInfo
 
     window.controller.begin(loaded, plan, SessionInfo("honey", "Honey", "Me", len(plan)), store)
     window.controller.next()

@@ -22,8 +22,7 @@ from pathlib import Path
 import msgspec
 
 from massage_timer.core.clock import ScaledClock
-from massage_timer.core.log.recorder import SessionRecorder
-from massage_timer.core.log.store import SessionInfo, open_store
+from massage_timer.core.log import SessionInfo, SessionRecorder, open_store
 from massage_timer.core.protocols.format import Protocol
 from massage_timer.core.session.engine import (
     Event,

@@ -94,7 +94,7 @@ def parse(output: bytes) -> tuple[list[str], set[str], set[tuple[str, int]], dic
 
 def check_round(database: Path, output: bytes, counts: Counts) -> None:
     """Reopen the log after a kill and compare it with what the child said."""
-    from massage_timer.core.log.store import open_store
+    from massage_timer.core.log import open_store
 
     begun, finished, started, ended = parse(output)
     store, report = open_store(database)

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from massage_timer.core.protocols.library import Entry, load_library
 
 from massage_timer.core.protocols.format import Problem, ProtocolError
+from massage_timer.core.protocols.library import Entry, load_library
 from massage_timer.tools import selftest
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from massage_timer.core.protocols.library import Library, load_library
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.log.store import Store
+from massage_timer.core.log import Store
 from massage_timer.core.paths import DataPaths
+from massage_timer.core.protocols.library import Library, load_library
 from massage_timer.ui.settings import Settings
 
 

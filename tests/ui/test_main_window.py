@@ -8,7 +8,7 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
-from massage_timer.core.log.store import SessionInfo, open_store
+from massage_timer.core.log import SessionInfo, open_store
 from massage_timer.core.session.engine import State
 from massage_timer.ui.pages.setup import SetupDialog
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import massage_timer
-from massage_timer.core.log.store import open_store
+from massage_timer.core.log import open_store
 from massage_timer.core.paths import DataPaths
 from massage_timer.ui.widgets.basics import plain_label, set_role
 

@@ -10,7 +10,7 @@ import random
 import time
 import uuid
 
-from ..core.log.store import SessionInfo, Store, local_offset_minutes
+from ..core.log import SessionInfo, Store, local_offset_minutes
 from ..core.session.engine import Outcome, StepRun
 
 # (protocol_id, title, steps as (step_id, title, planned seconds or None for untimed))

@@ -44,7 +44,7 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
     from PySide6.QtWidgets import QApplication, QDialog, QRadioButton, QTabWidget
 
     from ..core.clock import FakeClock
-    from ..core.log.store import open_store
+    from ..core.log import open_store
     from ..core.paths import DataPaths
     from ..core.protocols.library import load_library
     from ..core.session.plan import build_plan

@@ -385,7 +385,7 @@ def _run_in_temp_folder(report: _Report, library: Library, loaded: LoadedProtoco
 def _session_checks(
     report: _Report, root: Path, library: Library, loaded: LoadedProtocol, speech_engine: str | None
 ) -> None:
-    from ..core.log.store import open_store
+    from ..core.log import open_store
     from ..ui.main_window import MainWindow
     from ..ui.services.cues import CuePlayer
     from ..ui.session_controller import SessionController

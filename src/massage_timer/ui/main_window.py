@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     # What the first frame does not show is imported when first needed: the other pages,
     # the cues, the session machinery and the log.
     from ..core.clock import Clock
-    from ..core.log.store import Store
+    from ..core.log import Store
     from ..core.protocols.format import LoadedProtocol
     from .pages.settings import SettingsPage
     from .services.cues import CuePlayer
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         page.test_voice_requested.connect(lambda: self.cues.speak("This is how the voice prompts sound."))
         page.backup_requested.connect(self.backup_now)
         page.restore_requested.connect(self.restore_from)
-        from ..core.log.backups import list_backups
+        from ..core.log import list_backups
 
         page.set_backups(list_backups(self.paths.backups))
         return page
@@ -317,8 +317,7 @@ class MainWindow(QMainWindow):
         """Back up the log now (Settings); the page says how it went."""
         import sqlite3
 
-        from ..core.log.backups import list_backups, make_backup
-        from ..core.log.store import StoreError
+        from ..core.log import StoreError, list_backups, make_backup
 
         page = self._settings_page()
         if self.store is None:
@@ -337,8 +336,7 @@ class MainWindow(QMainWindow):
         """Replace the log with ``backup`` (confirmed on the Settings page); returns the pre-restore backup."""
         import sqlite3
 
-        from ..core.log.backups import list_backups, restore_backup
-        from ..core.log.store import StoreError
+        from ..core.log import StoreError, list_backups, restore_backup
 
         page = self._settings_page()
         if self.session_active():
@@ -398,7 +396,7 @@ class MainWindow(QMainWindow):
         self.start_from_setup(loaded, dialog.result_value())
 
     def start_from_setup(self, loaded: LoadedProtocol, result) -> None:  # noqa: ANN001
-        from ..core.log.store import SessionInfo
+        from ..core.log import SessionInfo
         from ..core.session.plan import build_plan
 
         self.cues.warm_up()
@@ -460,7 +458,7 @@ class MainWindow(QMainWindow):
     def show_notices(self, interrupted: list[str]) -> None:
         """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
         from ..core.durations import format_local_datetime
-        from ..core.log.store import StoreError
+        from ..core.log import StoreError
 
         if self.store_notice:
             box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, self.store_notice, parent=self)

@@ -14,8 +14,7 @@ import math
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..core.clock import Clock, SystemClock
-from ..core.log.recorder import SessionRecorder
-from ..core.log.store import SessionInfo, Store
+from ..core.log import SessionInfo, SessionRecorder, Store
 from ..core.protocols.format import LoadedProtocol
 from ..core.session.engine import (
     Adjusted,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from massage_timer.core.log.recorder import SessionRecorder
-from massage_timer.core.log.store import SessionInfo, open_store
+from massage_timer.core.log import SessionInfo, SessionRecorder, open_store
 from massage_timer.core.session.engine import SessionEngine
 from massage_timer.core.session.plan import build_plan
 

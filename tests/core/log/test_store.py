@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core.log.store import (
+from massage_timer.core.log import (
     CSV_COLUMNS,
     SCHEMA_VERSION,
     Filter,
     SessionInfo,
     Store,
     StoreTooNew,
+    export_csv,
     open_store,
 )
 from massage_timer.core.session.engine import Outcome, StepRun
@@ -348,7 +349,7 @@ def test_csv_export_round_trips_awkward_text(store, tmp_path):
     empty = record(store, MONDAY + 2 * DAY)
     out = tmp_path / "history.csv"
     with open(out, "w", encoding="utf-8", newline="") as handle:
-        assert store.export_csv(handle) == 3
+        assert export_csv(store, handle) == 3
     text = out.read_text(encoding="utf-8")
     assert text.startswith(CSV_HEADER)
     with open(out, encoding="utf-8", newline="") as handle:
@@ -368,7 +369,7 @@ def test_csv_export_round_trips_awkward_text(store, tmp_path):
     assert rows[1]["person"] == "'+Boris"
     assert rows[2]["notes"] == "" and rows[2]["pain_before"] == ""
     buffer = io.StringIO()
-    store.export_csv(buffer, Filter(person="Anna"))
+    export_csv(store, buffer, Filter(person="Anna"))
     assert len(list(csv.reader(io.StringIO(buffer.getvalue())))) == 1 + 2
 
 
@@ -484,10 +485,10 @@ def test_version_1_log_gets_session_totals_on_upgrade(data_dir) -> None:  # noqa
     """A log written before sessions kept their totals is upgraded with the right figures."""
     import sqlite3
 
-    from massage_timer.core.log import store as store_module
+    from massage_timer.core.log import schema
 
     conn = sqlite3.connect(data_dir.database, isolation_level=None)
-    for statement in store_module._statements(store_module._MIGRATIONS[1]):
+    for statement in schema.statements(schema.MIGRATIONS[1]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version=1")
     conn.execute(
@@ -505,7 +506,7 @@ def test_version_1_log_gets_session_totals_on_upgrade(data_dir) -> None:  # noqa
     conn.close()
     upgraded, _ = open_store(data_dir.database)
     try:
-        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         row = upgraded.session("s1")
         assert row is not None
         assert (row.planned_seconds, row.actual_seconds, row.steps_done) == (120, 225.5, 2)

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from massage_timer.core.log.store import CSV_COLUMNS, Filter, SessionInfo, Store, open_store
+from massage_timer.core.log import CSV_COLUMNS, Filter, SessionInfo, Store, export_csv, open_store
 from massage_timer.core.session.engine import Outcome, StepRun
 from massage_timer.tools.sample_data import fill_sample_history, generate_bulk
 from massage_timer.ui.history.model import (
@@ -471,7 +471,7 @@ def test_sample_data_is_deterministic(tmp_path: Path) -> None:
             import io
 
             buf = io.StringIO()
-            st.export_csv(buf)
+            export_csv(st, buf)
             outputs.append(buf.getvalue())
             people = set(st.persons())
             assert 2 <= len(people) <= 3
@@ -513,7 +513,7 @@ def test_charts_see_new_sessions_after_refresh(qtbot, sample_store: Store, setti
 
 def test_notes_and_delete_on_a_log_that_cannot_be_written_say_so(qtbot, store, settings, monkeypatch) -> None:  # noqa: ANN001
     """A full disk or a read-only log: a clear message, nothing lost, no exception in a slot."""
-    from massage_timer.core.log.store import StoreError
+    from massage_timer.core.log import StoreError
     from massage_timer.tools.sample_data import fill_sample_history
     from massage_timer.ui.pages import history as module
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from massage_timer.core.protocols.library import load_library
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from massage_timer.core.protocols.library import load_library
 from massage_timer.ui.pages.protocols import ProtocolsPage
 
 

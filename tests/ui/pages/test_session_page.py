@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from massage_timer.core.protocols.library import load_library
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QListWidget, QMainWindow, QWidget
 
 from massage_timer.core.clock import FakeClock
 from massage_timer.core.durations import format_clock
-from massage_timer.core.log.store import SessionInfo, Store
+from massage_timer.core.log import SessionInfo, Store
+from massage_timer.core.protocols.library import load_library
 from massage_timer.core.resources import ResourceError
 from massage_timer.core.session.engine import Snapshot, State
 from massage_timer.core.session.plan import build_plan
-from massage_timer.ui.services import cues as cues_module
 from massage_timer.ui.pages.session import SessionPage, about_minutes, reflow
+from massage_timer.ui.services import cues as cues_module
 from massage_timer.ui.services.cues import CuePlayer, spoken_duration
 from massage_timer.ui.services.keep_awake import KeepAwake
 from massage_timer.ui.session_controller import SessionController

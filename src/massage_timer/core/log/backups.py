@@ -19,20 +19,15 @@ from datetime import datetime
 from pathlib import Path
 
 from ..paths import DataPaths
-from .store import (
-    DEFAULT_KEEP,
-    SCHEMA_VERSION,
-    Store,
-    StoreError,
-    _check,
-    _migrate,
-    _refuse_newer,
-    configure,
-)
+from .errors import StoreError
+from .schema import SCHEMA_VERSION, check_log, configure, migrate, refuse_newer
+from .store import Store
 
 PREFIX = "sessions-"
 SUFFIX = ".sqlite3"
 _NAME = re.compile(r"^sessions-(\d{8})-(\d{6})(?:-(\d+))?\.sqlite3$")
+DEFAULT_KEEP = 10
+"""Backups kept when the caller does not say."""
 
 
 @dataclass(frozen=True)
@@ -157,8 +152,8 @@ def _open_backup(path: Path) -> sqlite3.Connection:
     for query in queries:
         conn = sqlite3.connect(f"{uri}?{query}", uri=True, isolation_level=None)
         try:
-            _check(conn)
-            _refuse_newer(conn, path)
+            check_log(conn)
+            refuse_newer(conn, path)
             configure(conn, read_only=True)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not {"sessions", "step_runs"} <= tables:
@@ -198,7 +193,7 @@ def restore_backup(
     paths: DataPaths,
     backup_path: Path,
     *,
-    store: Store | None = None,
+    store: Store,
     keep: int = DEFAULT_KEEP,
     now: datetime | None = None,
 ) -> Path:
@@ -207,7 +202,7 @@ def restore_backup(
     Args:
         paths: the data folder (the log and its backups folder).
         backup_path: the backup to bring back.
-        store: the open log, when the app has one; otherwise it is opened here.
+        store: the open log (the caller opens it: backups use the log, never open it).
         keep: how many backups to keep.
 
     Raises:
@@ -220,11 +215,6 @@ def restore_backup(
         raise
     except sqlite3.Error as exc:
         raise StoreError(f"{backup_path} cannot be restored: {exc}. Nothing was changed.") from None
-    own = store is None
-    if store is None:
-        from .store import open_store
-
-        store, _report = open_store(paths.database, backups=paths.backups, keep=keep)
     try:
         if store.read_only:
             raise StoreError(f"The session log {store.path} is open read-only; it cannot be restored now.")
@@ -236,10 +226,8 @@ def restore_backup(
         configure(store.conn)
         version = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
         if version < SCHEMA_VERSION:
-            _migrate(store.conn, store.path)
+            migrate(store.conn, store.path)
         store.mark_interrupted()
         return before
     finally:
         source.close()
-        if own:
-            store.close()

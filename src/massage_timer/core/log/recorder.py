@@ -27,7 +27,9 @@ from ..session.engine import (
     StepEnded,
     StepStarted,
 )
-from .store import SessionInfo, Store, StoreError
+from .errors import StoreError
+from .records import SessionInfo
+from .store import Store
 
 
 class SessionRecorder:

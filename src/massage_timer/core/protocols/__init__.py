@@ -1,1 +1,2 @@
-"""Protocols: the file format, reading and checking files, the library of built-in and user protocols, the safety gate."""
+"""Protocols: the file format, reading and checking files, the library of built-in and user protocols,
+the safety gate."""

@@ -50,7 +50,6 @@ class PlannedStep:
         return self.step.image_for(self.side)
 
 
-
 class PlanError(ValueError):
     """A choice that does not fit the protocol (unknown variant, duration out of range)."""
 

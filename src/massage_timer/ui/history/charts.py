@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from ...core.log.store import Filter, Store
+from ...core.log import Filter, Store
 from ..theme import ACCENT, TEAL, current_is_dark
 
 TAB_TITLES = ("Minutes", "Pain", "Per protocol")

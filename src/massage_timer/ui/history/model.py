@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
-from ...core.log.store import Filter, SessionRow, Store
+from ...core.log import Filter, SessionRow, Store
 
 PAGE_SIZE = 200
 CACHED_PAGES = 8

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from ...core.log.store import Filter, SessionRow, Store
+from ...core.log import Filter, SessionRow, Store
 from .model import STATUS_LABELS, format_duration, format_pain, local_datetime
 
 TITLE = "Massage Timer — session report"

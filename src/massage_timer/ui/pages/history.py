@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.log.store import Filter, SessionRow, StepRow, Store, StoreError
+from ...core.log import Filter, SessionRow, StepRow, Store, StoreError, export_csv
 from ..history.model import (
     COL_DATE,
     COL_DURATION,
@@ -728,7 +728,7 @@ class HistoryPage(QWidget):
 
     def export_csv_to(self, path: Path) -> int:
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            return self.store.export_csv(handle, self.current_filter())
+            return export_csv(self.store, handle, self.current_filter())
 
     def _on_export_csv(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.durations import format_clock
-from ...core.log.store import Store, StoreError
+from ...core.log import Store, StoreError
 from ...core.session.engine import Outcome, Snapshot, State, StepRun
 from .. import shortcuts
 from ..services.cues import CuePlayer, spoken_duration

@@ -1,0 +1,142 @@
+"""What the log holds, as plain values: a session's facts, its rows, History's filters and totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What is known about a session when it starts."""
+
+    protocol_id: str
+    protocol_title: str
+    person: str
+    steps_total: int
+    protocol_sha256: str = ""
+    variant: str | None = None
+    performed_by: str = ""
+    side: str | None = None
+    stage: str | None = None
+    pain_before: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    protocol_id: str
+    protocol_title: str
+    protocol_sha256: str
+    variant: str | None
+    person: str
+    performed_by: str
+    side: str | None
+    stage: str | None
+    started_ts: float
+    utc_offset_min: int
+    ended_ts: float | None
+    status: str
+    steps_total: int
+    pain_before: int | None
+    pain_after: int | None
+    notes: str
+    reviewed: bool
+    planned_seconds: int
+    actual_seconds: float
+    steps_done: int
+
+
+@dataclass(frozen=True)
+class StepRow:
+    seq: int
+    step_index: int
+    step_id: str
+    title: str
+    side: str | None
+    timed: bool
+    planned: int | None
+    initial_planned: int | None
+    started_ts: float
+    ended_ts: float | None
+    active_seconds: float
+    paused_seconds: float
+    overrun_seconds: float
+    extensions: int
+    adjusted_seconds: int
+    overridden: bool
+    slept_seconds: float
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    """History filters; None means "any"."""
+
+    person: str | None = None
+    protocol_id: str | None = None
+    status: str | None = None
+    since_ts: float | None = None
+    until_ts: float | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        args: list[object] = []
+        if self.person is not None:
+            clauses.append("s.person = ?")
+            args.append(self.person)
+        if self.protocol_id is not None:
+            clauses.append("s.protocol_id = ?")
+            args.append(self.protocol_id)
+        if self.status is not None:
+            clauses.append("s.status = ?")
+            args.append(self.status)
+        if self.since_ts is not None:
+            clauses.append("s.started_ts >= ?")
+            args.append(self.since_ts)
+        if self.until_ts is not None:
+            clauses.append("s.started_ts < ?")
+            args.append(self.until_ts)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+@dataclass(frozen=True)
+class WeekTotal:
+    """One protocol's sessions in one local week (see :meth:`Store.week_totals`)."""
+
+    monday: date
+    protocol_id: str
+    minutes: float
+    pain_before_sum: float
+    pain_before_count: int
+    pain_after_sum: float
+    pain_after_count: int
+    rated: int
+    """Sessions with at least one pain rating."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals of a set of sessions; averages are None without ratings."""
+
+    sessions: int
+    first_ts: float | None
+    last_ts: float | None
+    pain_before_avg: float | None
+    pain_after_avg: float | None
+    pain_change_avg: float | None
+    """Mean of (after - before) over sessions rated both times."""
+    pain_pairs: int
+    active_seconds: float
+    persons: list[str]
+
+
+def iso_utc(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def local_offset_minutes(ts: float) -> int:
+    offset = datetime.fromtimestamp(ts).astimezone().utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0

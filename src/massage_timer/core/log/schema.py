@@ -1,0 +1,187 @@
+"""The log's schema, its migrations and the settings every connection gets.
+
+The session log is a local SQLite database that survives crashes and power loss.
+
+Durability:
+
+* ``journal_mode=WAL`` and ``synchronous=FULL`` on every connection: a
+  committed transaction survives a power cut, not only a crash.
+* A session row is written when the session starts and every step transition
+  is committed in its own short transaction, so a crash or ``kill -9`` loses
+  at most the step in progress (its start is already there).
+* Sessions left ``running`` by a crash are marked ``interrupted`` on the next
+  start: kept, never deleted.
+* A database that cannot be read is never silently replaced: it is moved
+  aside with a timestamp, the user is told, and a fresh one is created. A
+  database written by a newer version of the app is refused, not touched.
+* A log that can be read but not written (a read-only folder or file, another
+  program holding a write lock) is opened read-only: history stays visible,
+  and every write raises :class:`StoreReadOnly`, which the screens report.
+  A write that fails later (a full disk) raises :class:`StoreWriteError`;
+  what was committed before stays committed.
+
+Why WAL with ``synchronous=FULL``: in WAL mode a commit appends to the
+``-wal`` file and, with FULL, SQLite calls fsync on it before the commit
+returns, so a commit that returned survives a power cut. (NORMAL would only
+sync at checkpoints: a power cut could roll back the last commits, which for
+this log means the last steps of a session.) Readers never block the writer
+and a crash mid-write leaves the main file untouched, so there is no torn
+page to repair. Every connection the app opens, the read-only ones and the
+ones that write backups included, goes through :func:`configure`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .errors import StoreTooNew
+
+SCHEMA_VERSION = 2
+
+
+STATUSES = ("running", "completed", "stopped", "interrupted")
+
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        protocol_id TEXT NOT NULL,
+        protocol_title TEXT NOT NULL,
+        protocol_sha256 TEXT NOT NULL DEFAULT '',
+        variant TEXT,
+        person TEXT NOT NULL,
+        performed_by TEXT NOT NULL DEFAULT '',
+        side TEXT,
+        stage TEXT,
+        started_ts REAL NOT NULL,
+        utc_offset_min INTEGER NOT NULL DEFAULT 0,
+        ended_ts REAL,
+        status TEXT NOT NULL CHECK (status IN ('running','completed','stopped','interrupted')),
+        steps_total INTEGER NOT NULL DEFAULT 0,
+        pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+        pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+        notes TEXT NOT NULL DEFAULT '',
+        reviewed INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX sessions_started ON sessions (started_ts);
+    CREATE INDEX sessions_person ON sessions (person, started_ts);
+    CREATE INDEX sessions_protocol ON sessions (protocol_id, started_ts);
+    CREATE INDEX sessions_status ON sessions (status);
+    CREATE TABLE step_runs (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        step_index INTEGER NOT NULL,
+        step_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        side TEXT,
+        timed INTEGER NOT NULL,
+        planned INTEGER,
+        initial_planned INTEGER,
+        started_ts REAL NOT NULL,
+        ended_ts REAL,
+        active_seconds REAL NOT NULL DEFAULT 0,
+        paused_seconds REAL NOT NULL DEFAULT 0,
+        overrun_seconds REAL NOT NULL DEFAULT 0,
+        extensions INTEGER NOT NULL DEFAULT 0,
+        adjusted_seconds INTEGER NOT NULL DEFAULT 0,
+        overridden INTEGER NOT NULL DEFAULT 0,
+        slept_seconds REAL NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    );
+    """,
+    # Each session keeps its own totals, so that History and its charts scale with the
+    # number of sessions, not of steps (a busy practice logs ~500k steps in ten years).
+    2: """
+    ALTER TABLE sessions ADD COLUMN planned_seconds INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN active_seconds REAL NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN steps_done INTEGER NOT NULL DEFAULT 0;
+    UPDATE sessions SET
+        planned_seconds = COALESCE((SELECT SUM(r.planned) FROM step_runs r
+                                    WHERE r.session_id = sessions.id AND r.outcome != 'running'), 0),
+        active_seconds = COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r
+                                   WHERE r.session_id = sessions.id), 0),
+        steps_done = (SELECT COUNT(DISTINCT r.step_index) FROM step_runs r
+                      WHERE r.session_id = sessions.id AND r.outcome = 'completed');
+    CREATE INDEX sessions_started_protocol ON sessions (started_ts, protocol_id, active_seconds);
+    """,
+}
+
+
+REFRESH_TOTALS = """
+UPDATE sessions SET
+    planned_seconds = COALESCE((SELECT SUM(r.planned) FROM step_runs r
+                                WHERE r.session_id = sessions.id AND r.outcome != 'running'), 0),
+    active_seconds = COALESCE((SELECT SUM(r.active_seconds) FROM step_runs r
+                               WHERE r.session_id = sessions.id), 0),
+    steps_done = (SELECT COUNT(DISTINCT r.step_index) FROM step_runs r
+                  WHERE r.session_id = sessions.id AND r.outcome = 'completed')
+"""
+
+
+BUSY_SECONDS = 5.0
+"""How long a write waits for a lock during normal use."""
+
+
+def configure(conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+    """The pragmas every connection gets (durability, integrity).
+
+    A read-only connection cannot switch the journal mode; it reads the mode
+    the file was written with (WAL for every log this app wrote).
+    """
+    if not read_only:
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+
+
+def refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreTooNew(
+            f"The session log {path} was written by a newer version of Massage Timer "
+            f"(schema {version}; this version knows {SCHEMA_VERSION}). It was left untouched; "
+            "please update Massage Timer."
+        )
+
+
+def migrate(conn: sqlite3.Connection, path: Path, before: Callable[[int], None] | None = None) -> None:
+    """Bring the schema up to date; ``before(version)`` runs first when an existing log must change."""
+    refuse_newer(conn, path)
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if 0 < version < SCHEMA_VERSION and before is not None:
+        before(version)
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements(MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def statements(script: str) -> Iterable[str]:
+    for part in script.split(";"):
+        if part.strip():
+            yield part.strip()
+
+
+def check_log(conn: sqlite3.Connection) -> None:
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version >= 1 and version <= SCHEMA_VERSION and not {"sessions", "step_runs"} <= tables:
+        raise sqlite3.DatabaseError("the tables of the session log are missing")
+    if version == 0 and tables:
+        raise sqlite3.DatabaseError(
+            "it holds tables that are not a Massage Timer log (" + ", ".join(sorted(tables)) + ")"
+        )

@@ -23,7 +23,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from massage_timer.core.clock import FakeClock  # noqa: E402
 from massage_timer.core.log import Store, open_store  # noqa: E402
 from massage_timer.core.paths import ENV_VAR, DataPaths, resolve_data_dir  # noqa: E402
-from massage_timer.core.protocols.format import Protocol, _semantic_problems  # noqa: E402
+from massage_timer.core.protocols.format import Protocol  # noqa: E402
+from massage_timer.core.protocols.reading import _semantic_problems  # noqa: E402
 
 XDG_VARS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
 
@@ -36,6 +37,12 @@ def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     for var in XDG_VARS:
         monkeypatch.setenv(var, str(home / var.lower()))
     return home
+
+
+@pytest.fixture
+def no_speech_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Child processes must not start a speech-dispatcher daemon that outlives the test."""
+    monkeypatch.setenv("SPEECHD_ADDRESS", "inet_socket:127.0.0.1:9")  # nothing listens there
 
 
 @pytest.fixture

@@ -113,7 +113,8 @@ def cmd_protocols(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .core.protocols.format import ProtocolError, read_protocol
+    from .core.protocols.problems import ProtocolError
+    from .core.protocols.reading import read_protocol
     from .core.resources import resources_dir
 
     bad = 0

@@ -182,8 +182,9 @@ def run(quick: bool = False) -> list[Row]:
         heavy, ranked = import_report(str(Path(tmp) / "data"))
     app_t, bare_t = median(r.wall for r in first), median(r.wall for r in bare_runs)
     app_m, bare_m = median(r.rss for r in first), median(r.rss for r in bare_runs)
-    frame_t, bare_frame_t = median(r.stages["first-frame"] for r in first), median(
-        r.stages["first-frame"] for r in bare_runs
+    frame_t, bare_frame_t = (
+        median(r.stages["first-frame"] for r in first),
+        median(r.stages["first-frame"] for r in bare_runs),
     )
     ready_t, ready_m = median(r.wall for r in ready), median(r.rss for r in ready)
     t_ratio, m_ratio = app_t / bare_t, app_m / bare_m

@@ -28,7 +28,7 @@ def run(quick: bool = False) -> list[Row]:
     from _session import app, session_rig, timed_protocol
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from massage_timer.core.session.engine import SecondChanged
+    from massage_timer.core.session.events import SecondChanged
 
     steps, seconds = (3, 5) if quick else (6, 20)
     app()

@@ -13,7 +13,7 @@ import pytest
 
 import massage_timer
 from massage_timer.core.log import SessionInfo, Store
-from massage_timer.core.session.engine import Outcome, StepRun
+from massage_timer.core.session.events import Outcome, StepRun
 
 START = 1_767_603_600.0  # 2026-01-05 09:00 UTC
 

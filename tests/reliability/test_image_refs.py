@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from massage_timer.core.protocols.format import _safe_join, check_image_ref, parse_protocol
+from massage_timer.core.image_refs import check_image_ref, safe_join
+from massage_timer.core.protocols.reading import parse_protocol
 
 REFUSED = [
     "../x.svg",
@@ -38,7 +39,7 @@ REFUSED = [
 @pytest.mark.parametrize("ref", REFUSED)
 def test_refused_references(ref: str, tmp_path: Path) -> None:
     assert check_image_ref(ref) is not None
-    assert _safe_join(tmp_path, ref) is None
+    assert safe_join(tmp_path, ref) is None
 
 
 @pytest.mark.parametrize("ref", ["x.svg", "x.PNG", "img/x.svg", "img\\x.png", "{side}.svg"])
@@ -54,9 +55,9 @@ def test_a_symlink_that_escapes_is_refused(tmp_path: Path) -> None:
     (inside / "ok.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     (inside / "link.svg").symlink_to(outside)
     (inside / "dir").symlink_to(tmp_path)
-    assert _safe_join(inside, "ok.svg") == (inside / "ok.svg").resolve()
-    assert _safe_join(inside, "link.svg") is None
-    assert _safe_join(inside, "dir/secret.svg") is None
+    assert safe_join(inside, "ok.svg") == (inside / "ok.svg").resolve()
+    assert safe_join(inside, "link.svg") is None
+    assert safe_join(inside, "dir/secret.svg") is None
     text = (
         'schema = 1\nid = "p"\ntitle = "t"\nsummary = "s"\nstages = ["acute"]\n'
         '[[steps]]\nid = "s"\ntitle = "t"\ninstructions = "i"\nimage = "link.svg"\n'
@@ -83,7 +84,7 @@ def test_an_accepted_reference_never_leaves_its_folder(parts: list[str], sep: st
     root = Path("/tmp/massage-timer-root-that-need-not-exist")
     if check_image_ref(ref) is None:
         assert ref.lower().endswith((".svg", ".png"))
-        joined = _safe_join(root, ref)
+        joined = safe_join(root, ref)
         assert joined is None or root.resolve() in joined.parents
     else:
-        assert _safe_join(root, ref) is None
+        assert safe_join(root, ref) is None

@@ -31,7 +31,8 @@ from massage_timer.core.log import (
     open_store,
 )
 from massage_timer.core.paths import DataPaths
-from massage_timer.core.session.engine import SessionEngine, State
+from massage_timer.core.session.engine import SessionEngine
+from massage_timer.core.session.events import State
 from massage_timer.core.session.plan import build_plan
 
 ASIDE = re.compile(r"^sessions\.sqlite3\.unreadable-\d{8}-\d{6}(-\d+)?$")
@@ -188,7 +189,7 @@ OPEN_AS_USER = textwrap.dedent(
     from massage_timer.app import open_log
     from massage_timer.core.paths import DataPaths
     from massage_timer.core.log import StoreReadOnly
-    from massage_timer.core.session.engine import Outcome, StepRun
+    from massage_timer.core.session.events import Outcome, StepRun
     paths = DataPaths(Path(sys.argv[1]))
     store, notice, interrupted = open_log(paths)
     out = {"notice": notice, "store": store is not None}

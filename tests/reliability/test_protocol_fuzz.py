@@ -27,13 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from massage_timer.core.protocols.format import (
-    MAX_FILE_BYTES,
-    Protocol,
-    ProtocolError,
-    parse_protocol,
-    read_protocol,
-)
+from massage_timer.core.protocols.format import MAX_FILE_BYTES, Protocol
+from massage_timer.core.protocols.problems import ProtocolError
+from massage_timer.core.protocols.reading import parse_protocol, read_protocol
 
 NAME = "fuzzed.toml"
 EXAMPLES = 1000

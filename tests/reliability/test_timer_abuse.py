@@ -9,7 +9,8 @@ import pytest
 
 from massage_timer.core.clock import FakeClock
 from massage_timer.core.log import SessionInfo, SessionRecorder, Store
-from massage_timer.core.session.engine import SessionEngine, State
+from massage_timer.core.session.engine import SessionEngine
+from massage_timer.core.session.events import State
 from massage_timer.core.session.plan import build_plan
 
 WARM_UP = 300  # the test protocol's first step: 5 minutes, moves on by itself

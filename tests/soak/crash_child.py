@@ -24,9 +24,9 @@ import msgspec
 from massage_timer.core.clock import ScaledClock
 from massage_timer.core.log import SessionInfo, SessionRecorder, open_store
 from massage_timer.core.protocols.format import Protocol
-from massage_timer.core.session.engine import (
+from massage_timer.core.session.engine import SessionEngine
+from massage_timer.core.session.events import (
     Event,
-    SessionEngine,
     SessionFinished,
     SessionStarted,
     State,

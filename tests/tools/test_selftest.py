@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from massage_timer.core.protocols.format import Problem, ProtocolError
 from massage_timer.core.protocols.library import Entry, load_library
+from massage_timer.core.protocols.problems import Problem, ProtocolError
 from massage_timer.tools import selftest
 
 
 @pytest.fixture(autouse=True)
-def _no_speech_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Child processes must not start a speech-dispatcher daemon that outlives the test."""
-    monkeypatch.setenv("SPEECHD_ADDRESS", "inet_socket:127.0.0.1:9")  # nothing listens there
+def _quiet_speech(no_speech_daemon: None) -> None:
+    """Every test here may start a child process."""
 
 
 def _temp_folders() -> set[str]:
@@ -69,24 +67,3 @@ def test_a_blank_drawing_counts_as_blank(qapp) -> None:  # noqa: ANN001
     painter.fillRect(8, 8, 40, 40, QColor("black"))
     painter.end()
     assert selftest.inked_pixels(image) > 100
-
-
-def test_child_command_source_and_frozen(monkeypatch) -> None:  # noqa: ANN001
-    program, args = selftest.self_test_command()
-    assert program == sys.executable
-    assert args == ["-m", "massage_timer", "--self-test"]
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    program, args = selftest.self_test_command()
-    assert program == sys.executable
-    assert args == ["--self-test"]
-
-
-@pytest.mark.slow
-def test_help_dialog_runs_the_self_test_in_a_child_process(qtbot) -> None:  # noqa: ANN001
-    dialog = selftest.run_self_test_dialog(None)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.exit_code is not None, timeout=120_000)
-    text = dialog.output.toPlainText()
-    assert dialog.exit_code == 0, text
-    assert "self-test passed" in text
-    assert "passed" in dialog.status.text()

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
 from massage_timer.core.log import SessionInfo, open_store
-from massage_timer.core.session.engine import State
+from massage_timer.core.session.events import State
 from massage_timer.ui.pages.setup import SetupDialog
 
 

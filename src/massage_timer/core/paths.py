@@ -42,6 +42,18 @@ class DataPaths:
         return self
 
 
+def create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600 on POSIX), unless it exists.
+
+    For files that hold health data (the log, its backups), created before anything
+    writes to them so that they are never readable by others, whatever the umask.
+    """
+    if path.exists():
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
 def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPaths:
     """The data folder chosen by the command line, the environment, or the platform default."""
     if cli_value:

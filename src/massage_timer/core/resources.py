@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from .protocols.format import check_image_ref
+from .image_refs import check_image_ref
 
 
 class ResourceError(LookupError):

@@ -11,7 +11,7 @@ import time
 import uuid
 
 from ..core.log import SessionInfo, Store, local_offset_minutes
-from ..core.session.engine import Outcome, StepRun
+from ..core.session.events import Outcome, StepRun
 
 # (protocol_id, title, steps as (step_id, title, planned seconds or None for untimed))
 PROTOCOLS: tuple[tuple[str, str, tuple[tuple[str, str, int | None], ...]], ...] = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.paths import DataPaths
 from ..core.protocols.library import Library, load_library
+from .log_actions import LogActions
 from .pages.protocols import ProtocolsPage
 from .settings import Settings
 from .theme import apply_theme
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from ..core.clock import Clock
     from ..core.log import Store
     from ..core.protocols.format import LoadedProtocol
-    from .pages.settings import SettingsPage
     from .services.cues import CuePlayer
     from .session_controller import SessionController
 
@@ -63,7 +62,7 @@ class _FirstPaint(QObject):
         return False
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LogActions, QMainWindow):
     first_painted = Signal()
 
     def __init__(
@@ -304,60 +303,6 @@ class MainWindow(QMainWindow):
         page.set_backups(list_backups(self.paths.backups))
         return page
 
-    # ----------------------------------------------------------- backups
-
-    def _settings_page(self) -> SettingsPage:
-        from .pages.settings import SettingsPage
-
-        page = self.page("settings")
-        assert isinstance(page, SettingsPage)
-        return page
-
-    def backup_now(self) -> Path | None:
-        """Back up the log now (Settings); the page says how it went."""
-        import sqlite3
-
-        from ..core.log import StoreError, list_backups, make_backup
-
-        page = self._settings_page()
-        if self.store is None:
-            page.set_backup_status("There is no session log to back up. " + self.store_notice, ok=False)
-            return None
-        try:
-            target = make_backup(self.store, self.paths.backups, int(self.settings.get("backups_keep")))
-        except (OSError, sqlite3.Error, StoreError) as exc:
-            page.set_backup_status(f"The backup could not be written to {self.paths.backups}: {exc}", ok=False)
-            return None
-        page.set_backups(list_backups(self.paths.backups))
-        page.set_backup_status(f"Backed up as {target.name} in {target.parent}.")
-        return target
-
-    def restore_from(self, backup: Path) -> Path | None:
-        """Replace the log with ``backup`` (confirmed on the Settings page); returns the pre-restore backup."""
-        import sqlite3
-
-        from ..core.log import StoreError, list_backups, restore_backup
-
-        page = self._settings_page()
-        if self.session_active():
-            page.set_backup_status("A session is running. Finish or stop it before restoring a backup.", ok=False)
-            return None
-        if self.store is None or self.store.read_only:
-            page.set_backup_status("The session log cannot be written now, so no backup can be restored.", ok=False)
-            return None
-        try:
-            before = restore_backup(self.paths, backup, store=self.store, keep=int(self.settings.get("backups_keep")))
-        except (OSError, sqlite3.Error, StoreError) as exc:
-            page.set_backup_status(str(exc), ok=False)
-            return None
-        page.set_backups(list_backups(self.paths.backups))
-        page.set_backup_status(f"Restored {backup.name}. The log as it was before is kept as {before.name}.")
-        history = self._pages.get("history")
-        refresh = getattr(history, "refresh", None)
-        if callable(refresh):
-            refresh()
-        return before
-
     def _make_help(self) -> QWidget:
         from .pages.help import HelpPage
 
@@ -424,7 +369,7 @@ class MainWindow(QMainWindow):
         self.show_page("session")
 
     def _run_self_test(self) -> None:
-        from ..tools.selftest import run_self_test_dialog
+        from .pages.self_test import run_self_test_dialog
 
         run_self_test_dialog(self)
 
@@ -452,63 +397,6 @@ class MainWindow(QMainWindow):
             self.session_hint.setText("")
             return
         self.session_hint.setText(f"Session running\nstep {snap.index + 1} of {snap.count}")
-
-    # ----------------------------------------------------------- start-up notices
-
-    def show_notices(self, interrupted: list[str]) -> None:
-        """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
-        from ..core.durations import format_local_datetime
-        from ..core.log import StoreError
-
-        if self.store_notice:
-            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, self.store_notice, parent=self)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.exec()
-        if self.store is None or self.store.read_only:
-            return  # a read-only log cannot take a review; it is shown again next time
-        for row in self.store.unreviewed_interrupted():
-            steps = self.store.steps(row.id)
-            done = sum(1 for s in steps if s.outcome == "completed")
-            box = QMessageBox(self)
-            box.setWindowTitle("A session was interrupted")
-            box.setIcon(QMessageBox.Icon.Information)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setText(
-                f"{row.protocol_title} for {row.person}, started {format_local_datetime(row.started_ts)}, "
-                f"was interrupted (the app or the computer stopped). {done} of {row.steps_total} steps "
-                "were done. It is kept in your history as interrupted."
-            )
-            keep = box.addButton("Keep it", QMessageBox.ButtonRole.AcceptRole)
-            review = box.addButton("Review in History", QMessageBox.ButtonRole.ActionRole)
-            discard = box.addButton("Discard it…", QMessageBox.ButtonRole.DestructiveRole)
-            box.setDefaultButton(keep)
-            box.exec()
-            clicked = box.clickedButton()
-            if clicked is discard:
-                sure = QMessageBox.question(
-                    self,
-                    "Discard the interrupted session?",
-                    "It will be deleted from your history. This cannot be undone.",
-                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                    QMessageBox.StandardButton.No,
-                )
-                if sure == QMessageBox.StandardButton.Yes:
-                    try:
-                        self.store.delete_session(row.id)
-                    except StoreError as exc:
-                        QMessageBox.warning(self, APP_NAME, f"The session could not be deleted: {exc}")
-                    continue
-            try:
-                self.store.update_session(row.id, reviewed=True)
-            except StoreError as exc:
-                # Not fatal: it is kept as interrupted and will be shown again next time.
-                QMessageBox.warning(self, APP_NAME, f"The session log could not be updated: {exc}")
-                return
-            if clicked is review:
-                self.show_page("history")
-                select = getattr(self._pages.get("history"), "select_session", None)
-                if callable(select):
-                    select(row.id)
 
     # ----------------------------------------------------------- closing
 

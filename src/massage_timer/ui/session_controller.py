@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from ..core.clock import Clock, SystemClock
 from ..core.log import SessionInfo, SessionRecorder, Store
 from ..core.protocols.format import LoadedProtocol
-from ..core.session.engine import (
+from ..core.session.engine import SessionEngine
+from ..core.session.events import (
     Adjusted,
     CueFired,
     EngineError,
@@ -25,7 +26,6 @@ from ..core.session.engine import (
     Resumed,
     SecondChanged,
     SecondsLeft,
-    SessionEngine,
     SessionFinished,
     SessionStarted,
     SessionStopped,

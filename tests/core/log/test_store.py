@@ -23,7 +23,7 @@ from massage_timer.core.log import (
     export_csv,
     open_store,
 )
-from massage_timer.core.session.engine import Outcome, StepRun
+from massage_timer.core.session.events import Outcome, StepRun
 
 CSV_HEADER = (
     "session_id,started_at,ended_at,person,protocol_id,protocol_title,status,planned_seconds,"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core.protocols.format import ProtocolError
 from massage_timer.core.protocols.library import Library, load_library
+from massage_timer.core.protocols.problems import ProtocolError
 
 BUILTIN_IDS = {"classic-relaxing", "cupping-static", "cupping-dynamic", "acupressure", "honey"}
 

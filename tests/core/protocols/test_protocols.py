@@ -10,16 +10,10 @@ from pathlib import Path
 import pytest
 
 from massage_timer.core.durations import format_clock, format_duration, parse_duration
-from massage_timer.core.protocols.format import (
-    MAX_FILE_BYTES,
-    Cue,
-    LoadedProtocol,
-    Protocol,
-    ProtocolError,
-    check_image_ref,
-    parse_protocol,
-    read_protocol,
-)
+from massage_timer.core.image_refs import check_image_ref
+from massage_timer.core.protocols.format import MAX_FILE_BYTES, Cue, LoadedProtocol, Protocol
+from massage_timer.core.protocols.problems import ProtocolError
+from massage_timer.core.protocols.reading import parse_protocol, read_protocol
 from massage_timer.core.resources import builtin_protocols_dir, resources_dir
 
 BAD_DIR = Path(__file__).resolve().parents[2] / "data" / "bad"

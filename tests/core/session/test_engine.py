@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.session.engine import (
-    SLEEP_THRESHOLD,
+from massage_timer.core.session.engine import SessionEngine
+from massage_timer.core.session.events import (
     Adjusted,
     CueFired,
     EngineError,
@@ -20,7 +20,6 @@ from massage_timer.core.session.engine import (
     Resumed,
     SecondChanged,
     SecondsLeft,
-    SessionEngine,
     SessionFinished,
     SessionStopped,
     SleepDetected,
@@ -29,6 +28,7 @@ from massage_timer.core.session.engine import (
     WaitingForConfirmation,
 )
 from massage_timer.core.session.plan import PlanError, build_plan
+from massage_timer.core.session.timing import SLEEP_THRESHOLD
 
 START_WALL = FakeClock().wall()
 

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from massage_timer import __version__
-from massage_timer.ui.pages import help as help_page_module
 from massage_timer.ui.pages.help import HelpPage
+from massage_timer.ui.pages.help import page as help_page_module
 from massage_timer.ui.shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from massage_timer.core.log import CSV_COLUMNS, Filter, SessionInfo, Store, export_csv, open_store
-from massage_timer.core.session.engine import Outcome, StepRun
+from massage_timer.core.session.events import Outcome, StepRun
 from massage_timer.tools.sample_data import fill_sample_history, generate_bulk
 from massage_timer.ui.history.model import (
     COL_DATE,

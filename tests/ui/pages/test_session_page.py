@@ -21,14 +21,16 @@ from massage_timer.core.durations import format_clock
 from massage_timer.core.log import SessionInfo, Store
 from massage_timer.core.protocols.library import load_library
 from massage_timer.core.resources import ResourceError
-from massage_timer.core.session.engine import Snapshot, State
+from massage_timer.core.session.events import Snapshot, State
 from massage_timer.core.session.plan import build_plan
-from massage_timer.ui.pages.session import SessionPage, about_minutes, reflow
+from massage_timer.ui.pages.session import SessionPage
+from massage_timer.ui.pages.session.wording import about_minutes
 from massage_timer.ui.services import cues as cues_module
 from massage_timer.ui.services.cues import CuePlayer, spoken_duration
 from massage_timer.ui.services.keep_awake import KeepAwake
 from massage_timer.ui.session_controller import SessionController
 from massage_timer.ui.settings import Settings
+from massage_timer.ui.widgets.basics import reflow
 
 LIBRARY = load_library(None)
 PROTOCOL_CASES = [

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QUrl
 
 from massage_timer.core.paths import DataPaths
-from massage_timer.ui.pages import settings as settings_page_module
 from massage_timer.ui.pages.settings import SettingsPage
+from massage_timer.ui.pages.settings import folders as settings_page_module
 from massage_timer.ui.settings import Settings
 
 

@@ -10,7 +10,7 @@ Import from here; the modules behind this face each hold one job:
 * :mod:`.recorder`: writing a running session from the engine's events;
 * :mod:`.export`: CSV;
 * :mod:`.backups`: backups with SQLite's backup API, and restore;
-* :mod:`.errors` and :mod:`.files`: failures and the files on disk.
+* :mod:`.errors`: the ways the log can fail.
 """
 
 from .backups import DEFAULT_KEEP, BackupInfo, backup_due, list_backups, make_backup, prune, restore_backup

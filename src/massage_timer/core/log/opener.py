@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..paths import create_private
 from .backups import DEFAULT_KEEP, backup_due, make_backup
 from .errors import StoreError, StoreTooNew, StoreWriteError
-from .files import create_private, move_aside, not_sqlite_reason, writable
 from .schema import BUSY_SECONDS, SCHEMA_VERSION, check_log, configure, migrate, refuse_newer
 from .store import Store
 
@@ -60,6 +61,46 @@ class OpenReport:
         return "\n\n".join(parts)
 
     path_text: str = ""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _timestamp_suffix() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def move_aside(path: Path, reason: str) -> Path:
+    target = path.with_name(f"{path.name}.unreadable-{_timestamp_suffix()}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.unreadable-{_timestamp_suffix()}-{n}")
+        n += 1
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def not_sqlite_reason(path: Path) -> str | None:
+    """Why ``path`` is not a SQLite database, or None when its header is right."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"The session log {path} cannot be read: {exc.strerror or exc}") from None
+    if len(header) == 0:
+        return None  # an empty file is what sqlite itself creates; treat as new
+    if header != SQLITE_HEADER:
+        return "it is not a SQLite database"
+    return None
+
+
+def writable(path: Path) -> bool:
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.R_OK | os.W_OK))
 
 
 def open_store(

@@ -14,12 +14,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from ..session.engine import (
+from ..session.engine import SessionEngine
+from ..session.events import (
     Adjusted,
     Event,
     Paused,
     Resumed,
-    SessionEngine,
     SessionFinished,
     SessionStarted,
     SessionStopped,

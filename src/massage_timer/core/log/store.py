@@ -16,9 +16,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..session.engine import StepRun
+from ..paths import create_private
+from ..session.events import StepRun
 from .errors import StoreReadOnly, StoreWriteError, write_failure
-from .files import create_private
 from .queries import LogQueries
 from .records import SessionInfo, local_offset_minutes
 from .schema import REFRESH_TOTALS, configure

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Literal
 
 from ..resources import builtin_protocols_dir, resources_dir
-from .format import LoadedProtocol, Problem, ProtocolError, read_protocol
+from .format import LoadedProtocol
+from .problems import Problem, ProtocolError
+from .reading import read_protocol
 
 Source = Literal["builtin", "user"]
 

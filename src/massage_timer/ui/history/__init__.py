@@ -1,1 +1,2 @@
-"""History's pieces: the lazy table model, the charts (pyqtgraph, imported late) and the doctor's report."""
+"""History's pieces: the filter bar, the lazy table model, the detail pane, the doctor's report,
+and the charts (pyqtgraph, imported late) with the loader that reads their numbers on a worker thread."""

@@ -1,5 +1,9 @@
 """The History page: filters, a lazy table of sessions, a detail pane and charts.
 
+The page wires History's pieces (``massage_timer.ui.history``) together: the
+filter bar, the table model, the detail pane, the charts and the doctor's
+report. It does the log's writing (notes, deletes) and the exports.
+
 pyqtgraph is heavy: the charts module is imported the first time the Charts
 tab is shown, never when this module is imported. Chart numbers are read on a
 worker thread with a read-only connection, so a large log never freezes the
@@ -8,48 +12,28 @@ page; the table reads only the rows it shows.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QDate,
-    QDateTime,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    Qt,
-    QTime,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QFileDialog,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.log import Filter, SessionRow, StepRow, Store, StoreError, export_csv
+from ...core.log import Filter, SessionRow, Store, StoreError, export_csv
+from ..history.chart_loader import ChartLoader
+from ..history.detail import SessionDetail
+from ..history.filters import ALL_TIME, CUSTOM, FilterBar
 from ..history.model import (
     COL_DATE,
     COL_DURATION,
@@ -57,35 +41,11 @@ from ..history.model import (
     COL_PERSON,
     COL_PROTOCOL,
     COL_STATUS,
-    STATUS_LABELS,
     HistoryModel,
-    format_duration,
-    format_pain,
     local_datetime,
 )
 from ..settings import Settings
-from ..widgets.basics import button, plain_label, set_role, tell
-
-PERIODS = (
-    ("Last 30 days", 30),
-    ("Last 90 days", 90),
-    ("Last year", 365),
-    ("All time", None),
-    ("Custom dates", -1),
-)
-ALL_TIME = 3
-CUSTOM = 4
-OUTCOME_LABELS = {
-    "completed": "done",
-    "skipped": "skipped",
-    "stopped": "stopped",
-    "interrupted": "interrupted",
-    "running": "running",
-}
-
-
-def _midnight_ts(day: QDate) -> float:
-    return float(QDateTime(day, QTime(0, 0)).toSecsSinceEpoch())
+from ..widgets.basics import button, plain_label, tell
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
@@ -97,244 +57,6 @@ def _confirm(parent: QWidget, title: str, text: str) -> bool:
     box.button(QMessageBox.StandardButton.Yes).setText("Delete")
     box.button(QMessageBox.StandardButton.No).setText("Keep")
     return QMessageBox.StandardButton(box.exec()) == QMessageBox.StandardButton.Yes
-
-
-def step_detail(step: StepRow) -> str:
-    """The second line of a step in the detail pane: side, pauses, overrun, changes."""
-    parts = []
-    if step.side:
-        parts.append(f"{step.side} side")
-    if step.paused_seconds >= 1:
-        parts.append(f"paused {format_duration(step.paused_seconds)}")
-    if step.overrun_seconds >= 1:
-        parts.append(f"overrun {format_duration(step.overrun_seconds)}")
-    if step.extensions:
-        sign = "+" if step.adjusted_seconds >= 0 else "−"
-        times = "change" if step.extensions == 1 else "changes"
-        parts.append(f"{sign}{format_duration(abs(step.adjusted_seconds))} ({step.extensions} {times})")
-    if step.overridden:
-        parts.append("beyond the range")
-    if step.slept_seconds >= 1:
-        parts.append(f"computer asleep {format_duration(step.slept_seconds)}")
-    return " · ".join(parts)
-
-
-class _ChartLoader(QObject):
-    """Reads chart numbers on a worker thread and hands them back by signal."""
-
-    loaded = Signal(int)
-    """A generation's result is ready: collect it with :meth:`take`."""
-
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-charts")
-        self._generation = 0
-        self._results: dict[int, object] = {}
-        self._cache: dict[Filter, object] = {}
-        """Chart numbers per filter, until the log changes (see :meth:`forget`)."""
-        self._lock = threading.Lock()
-
-    def request(self, flt: Filter) -> int:
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
-            cached = self._cache.get(flt)
-            if cached is not None:
-                self._results = {generation: cached}
-        if cached is not None:
-            QTimer.singleShot(0, lambda: self.loaded.emit(generation))  # queued like a worker's
-        else:
-            self.pool.submit(self._run, generation, flt)
-        return generation
-
-    def forget(self) -> None:
-        """The log changed: cached chart numbers are stale."""
-        with self._lock:
-            self._cache.clear()
-
-    def _run(self, generation: int, flt: Filter) -> None:
-        with self._lock:
-            if generation != self._generation:
-                return  # a newer request is queued
-        from ..history import charts
-
-        reader = self._store.reader()
-        try:
-            data: object = charts.load_chart_data(reader, flt)
-        except Exception as exc:  # noqa: BLE001 - shown in the chart area, never a crash
-            data = exc
-        finally:
-            reader.close()
-        with self._lock:
-            self._results = {generation: data}
-            if not isinstance(data, Exception):
-                self._cache[flt] = data
-        # Only an int crosses the thread boundary; the result is handed over under the lock.
-        with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
-            self.loaded.emit(generation)
-
-    def take(self, generation: int) -> object | None:
-        with self._lock:
-            return self._results.pop(generation, None)
-
-    def is_current(self, generation: int) -> bool:
-        with self._lock:
-            return generation == self._generation
-
-
-class SessionDetail(QScrollArea):
-    """The selected session: what happened in each step, pain, notes."""
-
-    notes_saved = Signal(str)
-    delete_requested = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.session: SessionRow | None = None
-        body = QWidget()
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(4, 10, 4, 4)
-        lay.setSpacing(8)
-        self.placeholder = plain_label("Choose a session to see its steps and notes.", "muted")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(self.placeholder)
-        self.content = QWidget()
-        columns = QHBoxLayout(self.content)
-        columns.setContentsMargins(0, 0, 0, 0)
-        columns.setSpacing(18)
-        c = QVBoxLayout()
-        c.setSpacing(4)
-        self.title = plain_label("", "heading")
-        self.when = plain_label("", "muted")
-        self.summary = plain_label("")
-        self.pain = plain_label("")
-        c.addWidget(self.title)
-        c.addWidget(self.when)
-        c.addWidget(self.summary)
-        c.addWidget(self.pain)
-        c.addSpacing(4)
-        self.steps = QTableWidget(0, 4)
-        self.steps.setObjectName("StepsTable")
-        for col, text in enumerate(("Step", "Planned", "Actual", "Outcome")):
-            item = QTableWidgetItem(text)
-            align = Qt.AlignmentFlag.AlignRight if col in (1, 2) else Qt.AlignmentFlag.AlignLeft
-            item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-            self.steps.setHorizontalHeaderItem(col, item)
-        self.steps.verticalHeader().setVisible(False)
-        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.steps.setWordWrap(True)
-        self.steps.setShowGrid(False)
-        self.steps.setAlternatingRowColors(True)
-        self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.steps.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        c.addWidget(self.steps)
-        c.addStretch(1)
-        columns.addLayout(c, 3)
-        n = QVBoxLayout()
-        n.setSpacing(6)
-        notes_label = QLabel("&Notes")
-        set_role(notes_label, "heading")
-        n.addWidget(notes_label)
-        self.notes = QPlainTextEdit()
-        notes_label.setBuddy(self.notes)
-        self.notes.setObjectName("NotesEdit")
-        self.notes.setPlaceholderText("How did it go? Anything to tell the doctor?")
-        self.notes.setMinimumHeight(90)
-        self.notes.textChanged.connect(self._on_notes_changed)
-        n.addWidget(self.notes, 1)
-        row = QHBoxLayout()
-        self.save_button = button("Save notes", "primary", "Save the notes of this session")
-        self.save_button.setObjectName("SaveNotesButton")
-        self.save_button.setEnabled(False)
-        self.save_button.clicked.connect(self._on_save)
-        self.delete_button = button("Delete session…", "danger", "Delete this session from the log (asks first)")
-        self.delete_button.setObjectName("DeleteSessionButton")
-        self.delete_button.clicked.connect(self._on_delete)
-        row.addWidget(self.save_button)
-        row.addStretch(1)
-        row.addWidget(self.delete_button)
-        n.addLayout(row)
-        columns.addLayout(n, 2)
-        lay.addWidget(self.content, 1)
-        self.setWidget(body)
-        self.show_session(None, [])
-
-    def show_session(self, session: SessionRow | None, steps: list[StepRow]) -> None:
-        self.session = session
-        self.placeholder.setVisible(session is None)
-        self.content.setVisible(session is not None)
-        if session is None:
-            return
-        s = session
-        self.title.setText(s.protocol_title)
-        when = local_datetime(s.started_ts, s.utc_offset_min).strftime("%A %d %B %Y, %H:%M")
-        extras = [when, s.person]
-        if s.side:
-            extras.append("both sides" if s.side == "both" else f"{s.side} side")
-        if s.stage:
-            extras.append(f"{s.stage} stage")
-        if s.performed_by:
-            extras.append(f"by {s.performed_by}")
-        self.when.setText(" · ".join(extras))
-        status = STATUS_LABELS.get(s.status, s.status)
-        self.summary.setText(
-            f"{status} · {format_duration(s.actual_seconds)} of {format_duration(s.planned_seconds)} planned"
-            f" · {s.steps_done} of {s.steps_total} steps done"
-        )
-        pain = format_pain(s.pain_before, s.pain_after)
-        if pain and s.pain_before is not None and s.pain_after is not None:
-            change = s.pain_after - s.pain_before
-            pain += f"  ({'+' if change > 0 else '−' if change < 0 else '±'}{abs(change)})"
-        self.pain.setText(f"Pain before → after: {pain}" if pain else "Pain was not rated.")
-        self.steps.setRowCount(len(steps))
-        for i, step in enumerate(steps):
-            detail = step_detail(step)
-            title = QTableWidgetItem(f"{step.title}\n{detail}" if detail else step.title)
-            title.setToolTip(step.title)
-            planned = QTableWidgetItem(format_duration(step.planned) if step.timed and step.planned else "untimed")
-            actual = QTableWidgetItem(format_duration(step.active_seconds))
-            outcome = QTableWidgetItem(OUTCOME_LABELS.get(step.outcome, step.outcome))
-            for col, item in enumerate((title, planned, actual, outcome)):
-                align = Qt.AlignmentFlag.AlignRight if col in (1, 2) else Qt.AlignmentFlag.AlignLeft
-                item.setTextAlignment(align | Qt.AlignmentFlag.AlignTop)
-                self.steps.setItem(i, col, item)
-        self._fit_steps()
-        self.notes.blockSignals(True)
-        self.notes.setPlainText(s.notes)
-        self.notes.blockSignals(False)
-        self.save_button.setEnabled(False)
-
-    def _fit_steps(self) -> None:
-        self.steps.resizeRowsToContents()
-        height = self.steps.horizontalHeader().height() + 2 * self.steps.frameWidth()
-        height += sum(self.steps.rowHeight(r) for r in range(self.steps.rowCount()))
-        self.steps.setFixedHeight(height)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        if self.session is not None:
-            self._fit_steps()
-
-    def _on_notes_changed(self) -> None:
-        self.save_button.setEnabled(self.session is not None and self.notes.toPlainText() != self.session.notes)
-
-    def _on_save(self) -> None:
-        if self.session is not None:
-            self.notes_saved.emit(self.notes.toPlainText())
-
-    def _on_delete(self) -> None:
-        if self.session is not None:
-            self.delete_requested.emit(self.session.id)
 
 
 class HistoryPage(QWidget):
@@ -350,7 +72,7 @@ class HistoryPage(QWidget):
         self.charts: Any = None  # charts.HistoryCharts, created on first view
         self._charts_stale = True
         self._charts_generation = 0
-        self._loader = _ChartLoader(store, self)
+        self._loader = ChartLoader(store, self)
         pool = self._loader.pool
         self.destroyed.connect(lambda *_: pool.shutdown(wait=False, cancel_futures=True))
 
@@ -376,7 +98,12 @@ class HistoryPage(QWidget):
         head.addWidget(self.report_button)
         outer.addLayout(head)
 
-        outer.addWidget(self._filter_bar())
+        self.filters = FilterBar(self._first_day)
+        self.person, self.protocol, self.status = self.filters.person, self.filters.protocol, self.filters.status
+        self.period, self.date_from, self.date_to = self.filters.period, self.filters.date_from, self.filters.date_to
+        self.filters.period_chosen.connect(self._on_period_chosen)
+        self.filters.changed.connect(self._apply_filter)
+        outer.addWidget(self.filters)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -454,144 +181,28 @@ class HistoryPage(QWidget):
 
     # ------------------------------------------------------------ building
 
-    def _filter_bar(self) -> QWidget:
-        bar = QWidget()
-        bar.setObjectName("HistoryFilters")
-        grid = QGridLayout(bar)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(6)
-        self.person = QComboBox()
-        self.person.setObjectName("PersonFilter")
-        self.protocol = QComboBox()
-        self.protocol.setObjectName("ProtocolFilter")
-        self.status = QComboBox()
-        self.status.setObjectName("StatusFilter")
-        self.status.addItem("All statuses", None)
-        for key in ("completed", "stopped", "interrupted"):
-            self.status.addItem(STATUS_LABELS[key], key)
-        self.period = QComboBox()
-        self.period.setObjectName("PeriodFilter")
-        for text, _days in PERIODS:
-            self.period.addItem(text)
-        self.date_from = QDateEdit()
-        self.date_from.setObjectName("DateFrom")
-        self.date_to = QDateEdit()
-        self.date_to.setObjectName("DateTo")
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate.currentDate())
-        for combo in (self.person, self.protocol, self.status, self.period):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.person.setMinimumContentsLength(12)
-        self.protocol.setMinimumContentsLength(18)
-        self.status.setMinimumContentsLength(10)
-        self.period.setMinimumContentsLength(10)
-
-        def label(text: str, buddy: QWidget) -> QLabel:
-            lab = QLabel(text)
-            lab.setBuddy(buddy)
-            return lab
-
-        grid.addWidget(label("&Person", self.person), 0, 0)
-        grid.addWidget(self.person, 0, 1)
-        grid.addWidget(label("P&rotocol", self.protocol), 0, 2)
-        grid.addWidget(self.protocol, 0, 3)
-        grid.addWidget(label("&Status", self.status), 0, 4)
-        grid.addWidget(self.status, 0, 5)
-        grid.addWidget(label("P&eriod", self.period), 1, 0)
-        grid.addWidget(self.period, 1, 1)
-        grid.addWidget(label("&From", self.date_from), 1, 2)
-        dates = QHBoxLayout()
-        dates.setSpacing(8)
-        dates.addWidget(self.date_from, 1)
-        dates.addWidget(label("&to", self.date_to))
-        dates.addWidget(self.date_to, 1)
-        grid.addLayout(dates, 1, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(3, 3)
-        grid.setColumnStretch(5, 2)
-
-        for combo in (self.person, self.protocol, self.status):
-            combo.currentIndexChanged.connect(self._apply_filter)
-        self.period.currentIndexChanged.connect(self._on_period_changed)
-        self.date_from.dateChanged.connect(self._on_dates_edited)
-        self.date_to.dateChanged.connect(self._on_dates_edited)
-        return bar
-
     # ------------------------------------------------------------ filters
 
     def current_filter(self) -> Filter:
-        since = until = None
-        if self.period.currentIndex() != ALL_TIME:
-            since = _midnight_ts(self.date_from.date())
-            until = _midnight_ts(self.date_to.date().addDays(1))
-        return Filter(
-            person=self.person.currentData(),
-            protocol_id=self.protocol.currentData(),
-            status=self.status.currentData(),
-            since_ts=since,
-            until_ts=until,
-        )
+        return self.filters.current_filter()
 
-    def _set_dates(self, start: QDate, end: QDate) -> None:
-        for edit, value in ((self.date_from, start), (self.date_to, end)):
-            edit.blockSignals(True)
-            edit.setDate(value)
-            edit.blockSignals(False)
+    def _first_day(self) -> QDate | None:
+        """The day of the first session in the log, where "All time" begins."""
+        first = self.store.sessions(limit=1, newest_first=False)
+        if not first:
+            return None
+        d = local_datetime(first[0].started_ts, first[0].utc_offset_min).date()
+        return QDate(d.year, d.month, d.day)
 
-    def _sync_period_dates(self) -> None:
-        index = self.period.currentIndex()
-        days = PERIODS[index][1]
-        today = QDate.currentDate()
-        if days is None:
-            first = self.store.sessions(limit=1, newest_first=False)
-            start = today
-            if first:
-                d = local_datetime(first[0].started_ts, first[0].utc_offset_min).date()
-                start = QDate(d.year, d.month, d.day)
-            self._set_dates(start, today)
-        elif days > 0:
-            self._set_dates(today.addDays(-(days - 1)), today)
-
-    def _on_period_changed(self, index: int) -> None:
+    def _on_period_chosen(self, index: int) -> None:
         if index != CUSTOM:
             self.settings.raw().setValue("history/period", index)
-        self._sync_period_dates()
-        self._apply_filter()
-
-    def _on_dates_edited(self) -> None:
-        if self.date_to.date() < self.date_from.date():
-            sender = self.sender()
-            other = self.date_to if sender is self.date_from else self.date_from
-            other.blockSignals(True)
-            other.setDate(sender.date())
-            other.blockSignals(False)
-        if self.period.currentIndex() != CUSTOM:
-            self.period.blockSignals(True)
-            self.period.setCurrentIndex(CUSTOM)
-            self.period.blockSignals(False)
-        self._apply_filter()
-
-    def _fill_combo(self, combo: QComboBox, all_text: str, items: list[tuple[str, str]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(all_text, None)
-        for text, data in items:
-            combo.addItem(text, data)
-        index = combo.findData(current) if current is not None else 0
-        combo.setCurrentIndex(max(0, index))
-        combo.blockSignals(False)
 
     def refresh(self) -> None:
         """Re-read the log (after a session or an edit), keeping the filters."""
         self._loader.forget()
-        self._fill_combo(self.person, "All people", [(p, p) for p in self.store.persons()])
-        self._fill_combo(self.protocol, "All protocols", [(t, pid) for pid, t in self.store.protocol_ids()])
-        self._sync_period_dates()
+        self.filters.set_choices(self.store.persons(), self.store.protocol_ids())
+        self.filters.sync_period_dates()
         self._apply_filter()
 
     def _apply_filter(self) -> None:
@@ -674,8 +285,7 @@ class HistoryPage(QWidget):
             return
         self._loader.forget()
         self.detail.show_session(None, [])
-        self._fill_combo(self.person, "All people", [(p, p) for p in self.store.persons()])
-        self._fill_combo(self.protocol, "All protocols", [(t, pid) for pid, t in self.store.protocol_ids()])
+        self.filters.set_choices(self.store.persons(), self.store.protocol_ids())
         self._apply_filter()
         n = self.model.rowCount()
         self._select_row(min(row, n - 1) if n else -1)

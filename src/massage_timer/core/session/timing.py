@@ -1,0 +1,340 @@
+"""How a session moves on with time: the engine's time base, the step in progress, and what
+happens as time passes (cues, the seconds-left warning, step ends, suspends).
+
+Time is never counted. A running timed step has a *deadline* on the engine's
+time base, and what is left is ``deadline - now`` whenever anybody asks; the
+caller's ticks (a Qt timer in the app, a loop in tests) only decide when the
+engine looks at the clock. However irregular the ticks, a step ends at its
+deadline: a late tick ends it late *on screen* but records and chains the
+next step from the true deadline.
+
+The engine's time base is the clock's monotonic time plus everything the
+computer spent suspended. Where the clock offers ``boottime()`` (Linux), a
+suspend is the growth of boot time over monotonic time; elsewhere it is the
+growth of wall time over monotonic time by more than
+:data:`SLEEP_THRESHOLD` seconds (a wall clock set *back* is ignored). Cups stay
+on the skin while a laptop sleeps, so a step keeps running through a suspend.
+
+The wall times written to the log are the session's wall-clock start plus
+engine time since then, so a system clock set back or forward during a
+session never gives a step a negative or inflated length.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..clock import Clock
+from .events import (
+    CueFired,
+    EngineError,
+    Event,
+    Listener,
+    Outcome,
+    SecondChanged,
+    SecondsLeft,
+    SessionFinished,
+    SleepDetected,
+    Snapshot,
+    State,
+    StepEnded,
+    StepRun,
+    StepStarted,
+    WaitingForConfirmation,
+)
+from .plan import PlannedStep
+
+SLEEP_THRESHOLD = 5.0
+"""Seconds of disagreement between the clocks that count as a suspend."""
+
+
+@dataclass
+class _Current:
+    run: StepRun
+    started: float
+    """Engine time the step started (moves forward by pauses for untimed steps)."""
+    deadline: float | None
+    paused_at: float | None = None
+    waiting_since: float | None = None
+    fired_cues: set[int] = field(default_factory=set)
+    warned: bool = False
+    cue_image: str | None = None
+
+
+class SessionTiming:
+    """The part of a session that runs by itself: its state, its time base and the step in progress.
+
+    :class:`~massage_timer.core.session.engine.SessionEngine` adds what the user can do; its
+    docstring describes the arguments.
+    """
+
+    def __init__(
+        self,
+        plan: Sequence[PlannedStep],
+        clock: Clock,
+        *,
+        warn_seconds: int = 10,
+        auto_advance: bool = True,
+    ) -> None:
+        if not plan:
+            raise EngineError("a session needs at least one step")
+        self.plan: list[PlannedStep] = list(plan)
+        self.clock = clock
+        self.warn_seconds = warn_seconds
+        self.auto_advance = auto_advance
+        self.state = State.IDLE
+        self.index = 0
+        self.runs: list[StepRun] = []
+        self.started_wall: float | None = None
+        self.ended_wall: float | None = None
+        self.slept_total = 0.0
+        self._listeners: list[Listener] = []
+        self._pending: list[Event] = []
+        self._cur: _Current | None = None
+        self._offset = 0.0
+        self._last_mono: float | None = None
+        self._last_ref: float | None = None
+        self._t: float | None = None
+        self._last_shown: tuple[int, State, int] | None = None
+        self._dispatching = False
+        self._planned_override: dict[int, int] = {}
+        self._anchor: tuple[float, float] | None = None
+        """(engine time, wall time) at the start: wall times in the log follow engine time."""
+
+    # ------------------------------------------------------------ listeners
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, event: Event) -> None:
+        self._pending.append(event)
+
+    def _flush(self) -> None:
+        if self._dispatching:
+            return
+        self._dispatching = True
+        try:
+            while self._pending:
+                event = self._pending.pop(0)
+                for listener in list(self._listeners):
+                    listener(event)
+        finally:
+            self._dispatching = False
+
+    # ------------------------------------------------------------ time base
+
+    def _reference(self) -> float:
+        boottime = getattr(self.clock, "boottime", None)
+        return boottime() if callable(boottime) else self.clock.wall()
+
+    def _now(self) -> float:
+        """Engine time: monotonic plus time spent suspended. Detects suspends."""
+        mono = self.clock.monotonic()
+        ref = self._reference()
+        gap = 0.0
+        if self._last_mono is not None and self._last_ref is not None:
+            gap = (ref - self._last_ref) - (mono - self._last_mono)
+        self._last_mono, self._last_ref = mono, ref
+        if gap > SLEEP_THRESHOLD:
+            self._offset += gap
+            self._t = mono + self._offset
+            self._on_sleep(gap, self._t)
+        self._t = mono + self._offset
+        return self._t
+
+    def _wall_at(self, t: float, now: float) -> float:
+        """The wall time that corresponds to engine time ``t``."""
+        if self._anchor is not None:
+            return self._anchor[1] + (t - self._anchor[0])
+        return self.clock.wall() - (now - t)
+
+    def _on_sleep(self, seconds: float, now: float) -> None:
+        self.slept_total += seconds
+        if self._cur is not None:
+            self._cur.run.slept += seconds
+        before = self._ended_count()
+        self._advance_due(now)
+        ended = self._ended_count() - before
+        index = self.index if self.state not in (State.IDLE,) else None
+        self._emit(SleepDetected(seconds, index, self.state, ended))
+
+    def _ended_count(self) -> int:
+        return sum(1 for run in self.runs if run.outcome is not Outcome.RUNNING)
+
+    # ------------------------------------------------------------ queries
+
+    def planned(self, index: int | None = None) -> PlannedStep:
+        i = self.index if index is None else index
+        step = self.plan[i]
+        if i in self._planned_override:
+            return PlannedStep(step.step, step.side, self._planned_override[i])
+        return step
+
+    def _snapshot(self, now: float) -> Snapshot:
+        cur = self._cur
+        planned = self.planned() if self.state not in (State.FINISHED, State.STOPPED) else None
+        remaining = None
+        elapsed = 0.0
+        overrun = 0.0
+        fraction = 0.0
+        shown = 0
+        cue_image = None
+        if cur is not None and planned is not None:
+            at = cur.paused_at if cur.paused_at is not None else now
+            cue_image = cur.cue_image
+            if cur.deadline is not None:
+                remaining = max(0.0, cur.deadline - at)
+                total = float(cur.run.planned or 0)
+                elapsed = total - remaining
+                fraction = 1.0 if total <= 0 else min(1.0, max(0.0, elapsed / total))
+                shown = math.ceil(remaining - 1e-9)
+                if self.state is State.WAITING and cur.waiting_since is not None:
+                    overrun = max(0.0, now - cur.waiting_since)
+                    shown = int(overrun + 1e-9)
+            else:
+                elapsed = max(0.0, at - cur.started)
+                shown = int(elapsed + 1e-9)
+        elif planned is not None and planned.planned is not None:
+            remaining = float(planned.planned)
+            shown = planned.planned
+        session_remaining = remaining or 0.0
+        untimed_left = 0
+        # The current step is counted above; a finished or stopped session has nothing left.
+        start = self.index + 1 if planned is not None else len(self.plan)
+        if cur is None and planned is not None and planned.planned is None:
+            untimed_left += 1
+        for i in range(start, len(self.plan)):
+            p = self.planned(i)
+            if p.planned is None:
+                untimed_left += 1
+            else:
+                session_remaining += p.planned
+        nxt = self.index + 1
+        next_title = self.planned(nxt).title if nxt < len(self.plan) else None
+        return Snapshot(
+            state=self.state,
+            index=self.index,
+            count=len(self.plan),
+            planned=planned,
+            remaining=remaining,
+            elapsed=elapsed,
+            overrun=overrun,
+            shown=shown,
+            fraction=fraction,
+            session_remaining=session_remaining,
+            untimed_left=untimed_left,
+            next_title=next_title,
+            cue_image=cue_image,
+        )
+
+    # ------------------------------------------------------------ internals
+
+    def _begin(self, index: int, at: float) -> None:
+        self.index = index
+        planned = self.planned(index)
+        now = self._t if self._t is not None else at
+        run = StepRun(
+            seq=len(self.runs) + 1,
+            index=index,
+            step_id=planned.step.id,
+            title=planned.title,
+            side=planned.side,
+            timed=planned.timed,
+            planned=planned.planned,
+            initial_planned=planned.planned,
+            started_wall=self._wall_at(at, now),
+        )
+        self.runs.append(run)
+        deadline = at + planned.planned if planned.planned is not None else None
+        self._cur = _Current(run=run, started=at, deadline=deadline)
+        self._last_shown = None
+        self._emit(StepStarted(index, planned, run))
+
+    def _end_current(self, at: float, outcome: Outcome) -> None:
+        cur = self._cur
+        assert cur is not None
+        run = cur.run
+        now = self._t if self._t is not None else at
+        end = at
+        if cur.paused_at is not None:
+            run.paused += at - cur.paused_at
+            end = cur.paused_at
+            cur.paused_at = None
+        if cur.waiting_since is not None:
+            run.overrun = max(0.0, at - cur.waiting_since)
+        if cur.deadline is not None and end >= cur.deadline:
+            # The planned time ran in full; count it exactly, plus any overrun.
+            run.active = float(run.planned or 0) + (end - cur.deadline)
+        else:
+            run.active = max(0.0, end - cur.started)  # resume() moves `started` past each pause
+        run.ended_wall = self._wall_at(at, now)
+        run.outcome = outcome
+        self._cur = None
+        self._emit(StepEnded(run.index, run))
+
+    def _go_to(self, index: int, at: float) -> None:
+        if index >= len(self.plan):
+            self.state = State.FINISHED
+            self.ended_wall = self._wall_at(at, self._t if self._t is not None else at)
+            self._emit(SessionFinished(tuple(self.runs)))
+            return
+        self.state = State.RUNNING
+        self._begin(index, at)
+
+    def _advance_due(self, now: float) -> None:
+        """Bring the session up to ``now``: cues, warnings, step ends (several if overdue)."""
+        for _ in range(len(self.plan) + 1):
+            cur = self._cur
+            if cur is None or self.state is not State.RUNNING:
+                break
+            if cur.deadline is None:
+                self._announce(now)
+                break
+            total = float(cur.run.planned or 0)
+            fire_at = min(now, cur.deadline)
+            elapsed = total - (cur.deadline - fire_at)
+            for j, cue in enumerate(self.plan[self.index].step.cues):
+                if j not in cur.fired_cues and cue.offset(total) <= elapsed + 1e-9:
+                    cur.fired_cues.add(j)
+                    if cue.image:
+                        cur.cue_image = cue.image.replace("{side}", self.plan[self.index].side or "left")
+                    self._emit(CueFired(self.index, cue))
+            remaining = cur.deadline - now
+            if (
+                self.warn_seconds
+                and not cur.warned
+                and 0 < remaining <= self.warn_seconds
+                and total > self.warn_seconds
+            ):
+                cur.warned = True
+                self._emit(SecondsLeft(self.index, self.warn_seconds))
+            if remaining > 0:
+                self._announce(now)
+                break
+            # The step's time is up, at its deadline (not at this late tick).
+            step = self.plan[self.index]
+            if step.waits or not self.auto_advance:
+                if self.state is State.RUNNING:
+                    self.state = State.WAITING
+                    cur.waiting_since = cur.deadline
+                    self._last_shown = None
+                    self._emit(WaitingForConfirmation(self.index))
+                    self._announce(now)
+                break
+            deadline = cur.deadline
+            self._end_current(deadline, Outcome.COMPLETED)
+            self._go_to(self.index + 1, deadline)
+        if self.state is State.WAITING:
+            self._announce(now)
+
+    def _announce(self, now: float) -> None:
+        snap = self._snapshot(now)
+        key = (self.index, self.state, snap.shown)
+        if key != self._last_shown:
+            self._last_shown = key
+            self._emit(SecondChanged(self.index, self.state, snap.shown))

@@ -1,0 +1,211 @@
+"""The History page's detail pane: the selected session step by step, its pain ratings and notes.
+
+The pane only shows a session and says when the notes should be saved or the
+session deleted (:attr:`SessionDetail.notes_saved`, :attr:`SessionDetail.delete_requested`);
+the page does the writing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.log import SessionRow, StepRow
+from ..widgets.basics import button, plain_label, set_role
+from .model import STATUS_LABELS, format_duration, format_pain, local_datetime
+
+OUTCOME_LABELS = {
+    "completed": "done",
+    "skipped": "skipped",
+    "stopped": "stopped",
+    "interrupted": "interrupted",
+    "running": "running",
+}
+
+
+def step_detail(step: StepRow) -> str:
+    """The second line of a step in the detail pane: side, pauses, overrun, changes."""
+    parts = []
+    if step.side:
+        parts.append(f"{step.side} side")
+    if step.paused_seconds >= 1:
+        parts.append(f"paused {format_duration(step.paused_seconds)}")
+    if step.overrun_seconds >= 1:
+        parts.append(f"overrun {format_duration(step.overrun_seconds)}")
+    if step.extensions:
+        sign = "+" if step.adjusted_seconds >= 0 else "−"
+        times = "change" if step.extensions == 1 else "changes"
+        parts.append(f"{sign}{format_duration(abs(step.adjusted_seconds))} ({step.extensions} {times})")
+    if step.overridden:
+        parts.append("beyond the range")
+    if step.slept_seconds >= 1:
+        parts.append(f"computer asleep {format_duration(step.slept_seconds)}")
+    return " · ".join(parts)
+
+
+class SessionDetail(QScrollArea):
+    """The selected session: what happened in each step, pain, notes."""
+
+    notes_saved = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.session: SessionRow | None = None
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 10, 4, 4)
+        lay.setSpacing(8)
+        self.placeholder = plain_label("Choose a session to see its steps and notes.", "muted")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.placeholder)
+        self.content = QWidget()
+        columns = QHBoxLayout(self.content)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(18)
+        c = QVBoxLayout()
+        c.setSpacing(4)
+        self.title = plain_label("", "heading")
+        self.when = plain_label("", "muted")
+        self.summary = plain_label("")
+        self.pain = plain_label("")
+        c.addWidget(self.title)
+        c.addWidget(self.when)
+        c.addWidget(self.summary)
+        c.addWidget(self.pain)
+        c.addSpacing(4)
+        self.steps = QTableWidget(0, 4)
+        self.steps.setObjectName("StepsTable")
+        for col, text in enumerate(("Step", "Planned", "Actual", "Outcome")):
+            item = QTableWidgetItem(text)
+            align = Qt.AlignmentFlag.AlignRight if col in (1, 2) else Qt.AlignmentFlag.AlignLeft
+            item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+            self.steps.setHorizontalHeaderItem(col, item)
+        self.steps.verticalHeader().setVisible(False)
+        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps.setWordWrap(True)
+        self.steps.setShowGrid(False)
+        self.steps.setAlternatingRowColors(True)
+        self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.steps.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        c.addWidget(self.steps)
+        c.addStretch(1)
+        columns.addLayout(c, 3)
+        n = QVBoxLayout()
+        n.setSpacing(6)
+        notes_label = QLabel("&Notes")
+        set_role(notes_label, "heading")
+        n.addWidget(notes_label)
+        self.notes = QPlainTextEdit()
+        notes_label.setBuddy(self.notes)
+        self.notes.setObjectName("NotesEdit")
+        self.notes.setPlaceholderText("How did it go? Anything to tell the doctor?")
+        self.notes.setMinimumHeight(90)
+        self.notes.textChanged.connect(self._on_notes_changed)
+        n.addWidget(self.notes, 1)
+        row = QHBoxLayout()
+        self.save_button = button("Save notes", "primary", "Save the notes of this session")
+        self.save_button.setObjectName("SaveNotesButton")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._on_save)
+        self.delete_button = button("Delete session…", "danger", "Delete this session from the log (asks first)")
+        self.delete_button.setObjectName("DeleteSessionButton")
+        self.delete_button.clicked.connect(self._on_delete)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        row.addWidget(self.delete_button)
+        n.addLayout(row)
+        columns.addLayout(n, 2)
+        lay.addWidget(self.content, 1)
+        self.setWidget(body)
+        self.show_session(None, [])
+
+    def show_session(self, session: SessionRow | None, steps: list[StepRow]) -> None:
+        self.session = session
+        self.placeholder.setVisible(session is None)
+        self.content.setVisible(session is not None)
+        if session is None:
+            return
+        s = session
+        self.title.setText(s.protocol_title)
+        when = local_datetime(s.started_ts, s.utc_offset_min).strftime("%A %d %B %Y, %H:%M")
+        extras = [when, s.person]
+        if s.side:
+            extras.append("both sides" if s.side == "both" else f"{s.side} side")
+        if s.stage:
+            extras.append(f"{s.stage} stage")
+        if s.performed_by:
+            extras.append(f"by {s.performed_by}")
+        self.when.setText(" · ".join(extras))
+        status = STATUS_LABELS.get(s.status, s.status)
+        self.summary.setText(
+            f"{status} · {format_duration(s.actual_seconds)} of {format_duration(s.planned_seconds)} planned"
+            f" · {s.steps_done} of {s.steps_total} steps done"
+        )
+        pain = format_pain(s.pain_before, s.pain_after)
+        if pain and s.pain_before is not None and s.pain_after is not None:
+            change = s.pain_after - s.pain_before
+            pain += f"  ({'+' if change > 0 else '−' if change < 0 else '±'}{abs(change)})"
+        self.pain.setText(f"Pain before → after: {pain}" if pain else "Pain was not rated.")
+        self.steps.setRowCount(len(steps))
+        for i, step in enumerate(steps):
+            detail = step_detail(step)
+            title = QTableWidgetItem(f"{step.title}\n{detail}" if detail else step.title)
+            title.setToolTip(step.title)
+            planned = QTableWidgetItem(format_duration(step.planned) if step.timed and step.planned else "untimed")
+            actual = QTableWidgetItem(format_duration(step.active_seconds))
+            outcome = QTableWidgetItem(OUTCOME_LABELS.get(step.outcome, step.outcome))
+            for col, item in enumerate((title, planned, actual, outcome)):
+                align = Qt.AlignmentFlag.AlignRight if col in (1, 2) else Qt.AlignmentFlag.AlignLeft
+                item.setTextAlignment(align | Qt.AlignmentFlag.AlignTop)
+                self.steps.setItem(i, col, item)
+        self._fit_steps()
+        self.notes.blockSignals(True)
+        self.notes.setPlainText(s.notes)
+        self.notes.blockSignals(False)
+        self.save_button.setEnabled(False)
+
+    def _fit_steps(self) -> None:
+        self.steps.resizeRowsToContents()
+        height = self.steps.horizontalHeader().height() + 2 * self.steps.frameWidth()
+        height += sum(self.steps.rowHeight(r) for r in range(self.steps.rowCount()))
+        self.steps.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.session is not None:
+            self._fit_steps()
+
+    def _on_notes_changed(self) -> None:
+        self.save_button.setEnabled(self.session is not None and self.notes.toPlainText() != self.session.notes)
+
+    def _on_save(self) -> None:
+        if self.session is not None:
+            self.notes_saved.emit(self.notes.toPlainText())
+
+    def _on_delete(self) -> None:
+        if self.session is not None:
+            self.delete_requested.emit(self.session.id)

@@ -1,0 +1,155 @@
+"""What the main window does with the session log: start-up notices, interrupted sessions, backups.
+
+:class:`LogActions` is mixed into :class:`~.main_window.MainWindow`; it talks to the
+user (message boxes, the Settings page's backup list) and leaves the work to
+:mod:`massage_timer.core.log`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from .. import APP_NAME
+
+if TYPE_CHECKING:
+    from ..core.log import Store
+    from ..core.paths import DataPaths
+    from .pages.settings import SettingsPage
+    from .settings import Settings
+
+
+class LogActions:
+    """The log-facing part of the main window (a mixin: it uses the window's log, pages and settings)."""
+
+    paths: DataPaths
+    settings: Settings
+    _pages: dict[str, QWidget]
+
+    if TYPE_CHECKING:
+
+        @property
+        def store(self) -> Store | None: ...
+
+        @property
+        def store_notice(self) -> str: ...
+
+        def page(self, key: str) -> QWidget: ...
+
+        def show_page(self, key: str) -> None: ...
+
+        def session_active(self) -> bool: ...
+
+    # ----------------------------------------------------------- backups
+
+    def _settings_page(self) -> SettingsPage:
+        from .pages.settings import SettingsPage
+
+        page = self.page("settings")
+        assert isinstance(page, SettingsPage)
+        return page
+
+    def backup_now(self) -> Path | None:
+        """Back up the log now (Settings); the page says how it went."""
+        import sqlite3
+
+        from ..core.log import StoreError, list_backups, make_backup
+
+        page = self._settings_page()
+        if self.store is None:
+            page.set_backup_status("There is no session log to back up. " + self.store_notice, ok=False)
+            return None
+        try:
+            target = make_backup(self.store, self.paths.backups, int(self.settings.get("backups_keep")))
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            page.set_backup_status(f"The backup could not be written to {self.paths.backups}: {exc}", ok=False)
+            return None
+        page.set_backups(list_backups(self.paths.backups))
+        page.set_backup_status(f"Backed up as {target.name} in {target.parent}.")
+        return target
+
+    def restore_from(self, backup: Path) -> Path | None:
+        """Replace the log with ``backup`` (confirmed on the Settings page); returns the pre-restore backup."""
+        import sqlite3
+
+        from ..core.log import StoreError, list_backups, restore_backup
+
+        page = self._settings_page()
+        if self.session_active():
+            page.set_backup_status("A session is running. Finish or stop it before restoring a backup.", ok=False)
+            return None
+        if self.store is None or self.store.read_only:
+            page.set_backup_status("The session log cannot be written now, so no backup can be restored.", ok=False)
+            return None
+        try:
+            before = restore_backup(self.paths, backup, store=self.store, keep=int(self.settings.get("backups_keep")))
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            page.set_backup_status(str(exc), ok=False)
+            return None
+        page.set_backups(list_backups(self.paths.backups))
+        page.set_backup_status(f"Restored {backup.name}. The log as it was before is kept as {before.name}.")
+        history = self._pages.get("history")
+        refresh = getattr(history, "refresh", None)
+        if callable(refresh):
+            refresh()
+        return before
+
+    # ----------------------------------------------------------- start-up notices
+
+    def show_notices(self, interrupted: list[str]) -> None:
+        """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
+        from ..core.durations import format_local_datetime
+        from ..core.log import StoreError
+
+        if self.store_notice:
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, self.store_notice, parent=self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
+        if self.store is None or self.store.read_only:
+            return  # a read-only log cannot take a review; it is shown again next time
+        for row in self.store.unreviewed_interrupted():
+            steps = self.store.steps(row.id)
+            done = sum(1 for s in steps if s.outcome == "completed")
+            box = QMessageBox(self)
+            box.setWindowTitle("A session was interrupted")
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(
+                f"{row.protocol_title} for {row.person}, started {format_local_datetime(row.started_ts)}, "
+                f"was interrupted (the app or the computer stopped). {done} of {row.steps_total} steps "
+                "were done. It is kept in your history as interrupted."
+            )
+            keep = box.addButton("Keep it", QMessageBox.ButtonRole.AcceptRole)
+            review = box.addButton("Review in History", QMessageBox.ButtonRole.ActionRole)
+            discard = box.addButton("Discard it…", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(keep)
+            box.exec()
+            clicked = box.clickedButton()
+            if clicked is discard:
+                sure = QMessageBox.question(
+                    self,
+                    "Discard the interrupted session?",
+                    "It will be deleted from your history. This cannot be undone.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                if sure == QMessageBox.StandardButton.Yes:
+                    try:
+                        self.store.delete_session(row.id)
+                    except StoreError as exc:
+                        QMessageBox.warning(self, APP_NAME, f"The session could not be deleted: {exc}")
+                    continue
+            try:
+                self.store.update_session(row.id, reviewed=True)
+            except StoreError as exc:
+                # Not fatal: it is kept as interrupted and will be shown again next time.
+                QMessageBox.warning(self, APP_NAME, f"The session log could not be updated: {exc}")
+                return
+            if clicked is review:
+                self.show_page("history")
+                select = getattr(self._pages.get("history"), "select_session", None)
+                if callable(select):
+                    select(row.id)

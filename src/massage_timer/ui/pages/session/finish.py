@@ -1,0 +1,219 @@
+"""The finish panel: what each step planned and took, pain after and notes.
+
+The panel only shows and collects; the page fills it and saves what it collected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ....core.durations import format_clock
+from ....core.session.events import Outcome, StepRun
+from ...widgets.basics import plain_label
+from .wording import length_words, plural
+
+OUTCOME_WORDS = {
+    Outcome.COMPLETED: "Done",
+    Outcome.SKIPPED: "Ended early",
+    Outcome.STOPPED: "Stopped",
+    Outcome.RUNNING: "Running",
+}
+
+
+class FinishPanel(QWidget):
+    """What happened, pain after and notes; Save adds them to the logged session."""
+
+    save_requested = Signal()
+    close_requested = Signal()
+
+    COLUMNS = ("Step", "Planned", "Actual", "Paused", "Changes", "Result")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 18, 24, 18)
+        outer.setSpacing(10)
+
+        self.title = plain_label("Session complete", "title")
+        self.subtitle = plain_label("", "muted")
+        self.saved_note = plain_label("", "ok")
+        outer.addWidget(self.title)
+        outer.addWidget(self.subtitle)
+        outer.addWidget(self.saved_note)
+
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(self.COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.table.setMinimumHeight(120)
+        outer.addWidget(self.table, 3)
+
+        pain_row = QHBoxLayout()
+        pain_row.setSpacing(6)
+        self.pain_label = plain_label("Pain now", "heading", wrap=False)
+        self.pain_label.setToolTip("0 = no pain, 10 = the worst pain imaginable")
+        pain_row.addWidget(self.pain_label)
+        pain_row.addSpacing(8)
+        self.pain_group = QButtonGroup(self)
+        self.pain_group.setExclusive(True)
+        self.pain_buttons: list[QPushButton] = []
+        for value in range(11):
+            btn = QPushButton(str(value))
+            btn.setCheckable(True)
+            btn.setProperty("session", "pain")
+            btn.setToolTip(
+                {0: "0: no pain", 5: "5: moderate pain", 10: "10: the worst pain imaginable"}.get(
+                    value, f"Pain {value} of 10"
+                )
+            )
+            btn.setAccessibleName(f"Pain {value} of 10")
+            btn.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.pain_group.addButton(btn, value)
+            self.pain_buttons.append(btn)
+            pain_row.addWidget(btn, 1)
+        self.not_rated = QPushButton("Not rated")
+        self.not_rated.setCheckable(True)
+        self.not_rated.setChecked(True)
+        self.not_rated.setProperty("session", "pain")
+        self.not_rated.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.pain_group.addButton(self.not_rated, -1)
+        pain_row.addSpacing(8)
+        pain_row.addWidget(self.not_rated)
+        outer.addLayout(pain_row)
+        self.pain_hint = plain_label("0 = no pain · 10 = the worst pain imaginable", "muted")
+        outer.addWidget(self.pain_hint)
+
+        outer.addWidget(plain_label("Notes", "heading"))
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText(
+            "How did it go? Skin reactions, how the patient felt, anything to tell the doctor…"
+        )
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMinimumHeight(70)
+        outer.addWidget(self.notes, 2)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("Save pain and notes")
+        self.save_button.setProperty("session", "main")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save_requested)
+        self.close_button = QPushButton("Close")
+        self.close_button.setProperty("session", "action")
+        self.close_button.setToolTip("Leave this summary; the session stays in your history")
+        self.close_button.clicked.connect(self.close_requested)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+
+        self.pain_group.idToggled.connect(self._update_close_text)
+        self.notes.textChanged.connect(self._update_close_text)
+
+    # -- content ---------------------------------------------------------
+
+    def show_runs(
+        self,
+        runs: Sequence[StepRun],
+        *,
+        stopped: bool,
+        subtitle: str,
+        saved_text: str,
+        can_save: bool,
+        pain_before: int | None,
+    ) -> None:
+        self.title.setText("Session stopped" if stopped else "Session complete")
+        self.subtitle.setText(subtitle)
+        self.saved_note.setText(saved_text)
+        self.saved_note.setVisible(bool(saved_text))
+        self.table.setRowCount(len(runs))
+        for row, run in enumerate(runs):
+            for col, text in enumerate(run_cells(run)):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
+        rows_h = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        frame = self.table.frameWidth() * 2
+        self.table.setMaximumHeight(max(120, self.table.horizontalHeader().height() + rows_h + frame + 2))
+        self.not_rated.setChecked(True)
+        self.notes.clear()
+        self.save_button.setEnabled(can_save)
+        self.save_button.setToolTip(
+            "Adds the pain rating and the notes to this session in your history"
+            if can_save
+            else "The session log is not available"
+        )
+        if pain_before is not None:
+            self.pain_hint.setText(f"Before the session: {pain_before}.   0 = no pain · 10 = the worst pain imaginable")
+        else:
+            self.pain_hint.setText("0 = no pain · 10 = the worst pain imaginable")
+        self._update_close_text()
+
+    def pain(self) -> int | None:
+        value = self.pain_group.checkedId()
+        return value if value >= 0 else None
+
+    def set_pain(self, value: int | None) -> None:
+        (self.not_rated if value is None else self.pain_buttons[value]).setChecked(True)
+
+    def has_input(self) -> bool:
+        return self.pain() is not None or bool(self.notes.toPlainText().strip())
+
+    def _update_close_text(self, *_args: object) -> None:
+        self.close_button.setText("Discard notes" if self.has_input() else "Close")
+
+
+def run_cells(run: StepRun) -> tuple[str, str, str, str, str, str]:
+    """The finish table's cells for one step run."""
+    if run.planned is None:
+        planned = "untimed"
+    elif run.initial_planned is not None and run.initial_planned != run.planned:
+        planned = f"{format_clock(run.planned)} (was {format_clock(run.initial_planned)})"
+    else:
+        planned = format_clock(run.planned)
+    actual = format_clock(run.active)
+    if run.overrun >= 1:
+        actual += f" ({format_clock(run.overrun)} over)"
+    paused = format_clock(run.paused) if run.paused >= 1 else "—"
+    changes = []
+    if run.extensions:
+        sign = "+" if run.adjusted >= 0 else "−"
+        changes.append(f"{sign}{format_clock(abs(run.adjusted))} in {plural(run.extensions, 'change')}")
+    if run.overridden:
+        changes.append("beyond range")
+    if run.slept >= 1:
+        changes.append(f"computer asleep {length_words(run.slept)}")
+    return (
+        run.title,
+        planned,
+        actual,
+        paused,
+        "; ".join(changes) or "—",
+        OUTCOME_WORDS.get(run.outcome, str(run.outcome)),
+    )

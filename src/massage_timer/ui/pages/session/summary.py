@@ -1,0 +1,141 @@
+"""The end of a session on the page: the finish panel filled, saved, or left.
+
+:class:`FinishFlow` is mixed into :class:`~.page.SessionPage`. The session is in the
+log already when the panel shows; Save only adds the pain rating and the notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+from ....core.durations import format_clock
+from ....core.log import Store, StoreError
+from ....core.session.events import Outcome, StepRun
+from ...widgets.basics import tell
+from .wording import plural
+
+if TYPE_CHECKING:
+    from ...services.cues import CuePlayer
+    from ...services.keep_awake import KeepAwake
+    from ...session_controller import SessionController
+    from .finish import FinishPanel
+
+
+class FinishFlow:
+    """Shows the summary when the session ends and acts on its Save and Close (a mixin)."""
+
+    controller: SessionController
+    cues: CuePlayer
+    store: Store | None
+    keep_awake: KeepAwake
+    finish: FinishPanel
+    confirm: Callable[[QWidget, str, str, str, str], bool]
+    _by_user: bool
+    _finished_id: str | None
+    _finished_engine: object | None
+    _image_ref: str | None
+    EMPTY: int
+    FINISHED: int
+
+    if TYPE_CHECKING:
+
+        def set_focus_mode(self, on: bool) -> None: ...
+
+        def _show_mode(self, mode: int) -> None: ...
+
+    # ================================================================ finishing
+
+    def _on_finished(self, runs: tuple[StepRun, ...]) -> None:
+        self.cues.speak("The session is complete.", after_sound=not self._by_user)
+        self.cues.notify("Session complete", "The massage session is complete.", self.window())
+        self._show_finish(runs, stopped=False)
+
+    def _on_stopped(self, runs: tuple[StepRun, ...]) -> None:
+        self._show_finish(runs, stopped=True)
+
+    def _show_finish(self, runs: Sequence[StepRun], *, stopped: bool) -> None:
+        self.keep_awake.release()
+        self.cues.hide_tray()
+        self.set_focus_mode(False)
+        self._finished_id = self.controller.session_id
+        self._finished_engine = self.controller.engine
+        info = self.controller.info
+        parts = []
+        if info is not None:
+            parts.append(info.protocol_title)
+            parts.append(f"for {info.person}")
+            if info.side and info.side != "both":
+                parts.append(f"{info.side} side")
+            elif info.side == "both":
+                parts.append("both sides")
+        done = sum(1 for r in runs if r.outcome is Outcome.COMPLETED)
+        total_active = sum(r.active for r in runs)
+        parts.append(f"{plural(done, 'step')} done")
+        parts.append(f"{format_clock(total_active)} in all")
+        recorder = self.controller.recorder
+        unsaved = recorder is not None and recorder.unsaved
+        can_save = self.store is not None and not self.store.read_only and self._finished_id is not None and not unsaved
+        if unsaved and self._finished_id is not None:
+            saved_text = (
+                "Part of this session could not be written to the session log "
+                f"({recorder.failure or 'a write failed'}). What was saved is in your history."
+            )
+        elif self.store is not None and self.store.read_only:
+            saved_text = "The session log is open read-only, so this session is not kept."
+        elif can_save:
+            saved_text = (
+                "This session is already saved in your history"
+                + (" (marked as stopped)" if stopped else "")
+                + ". Add how the pain is now and any notes, then press Save."
+            )
+        else:
+            saved_text = "The session log is not available, so this session is not kept."
+        pain_before = info.pain_before if info is not None else None
+        self.finish.show_runs(
+            runs,
+            stopped=stopped,
+            subtitle="  ·  ".join(parts),
+            saved_text=saved_text,
+            can_save=can_save,
+            pain_before=pain_before,
+        )
+        self._show_mode(self.FINISHED)
+        self.finish.notes.setFocus()
+
+    def _save(self) -> None:
+        sid = self._finished_id
+        if self.store is None or sid is None:
+            return
+        try:
+            self.store.update_session(sid, pain_after=self.finish.pain(), notes=self.finish.notes.toPlainText().strip())
+        except StoreError as exc:
+            # Keep the panel (and what was typed) so that nothing is lost; say why.
+            tell(self, "Not saved", f"{exc}\n\nYour notes are still on the screen; try again later.", warning=True)
+            return
+        self._leave_finished("Saved. The session, its pain rating and notes are in your history.")
+        self.saved.emit(sid)
+
+    def _close_finished(self) -> None:
+        if self.finish.has_input() and not self.confirm(
+            self,
+            "Discard the notes?",
+            "The pain rating and notes you entered will not be saved. The session itself stays in your history.",
+            "Discard",
+            "Keep editing",
+        ):
+            return
+        self._leave_finished("")
+        self.closed.emit()
+
+    def _leave_finished(self, note: str) -> None:
+        self._finished_id = None
+        self._finished_engine = None
+        self.controller.discard()
+        self._image_ref = None
+        self.illustration.set_path(None)
+        self.empty_note.setText(note)
+        self.empty_note.setVisible(bool(note))
+        self._show_mode(self.EMPTY)

@@ -1,0 +1,73 @@
+"""The Session and Appearance groups of the Settings page: how a session runs and how the app looks.
+
+Each control writes through :meth:`Settings.set`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLineEdit, QSizePolicy, QWidget
+
+from ...settings import TEXT_SCALES, THEMES, Settings
+from ...widgets.basics import plain_label
+from .forms import check_row, form_layout
+
+THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+
+
+class SessionGroup(QGroupBox):
+    """Moving on by itself, desktop notifications, and who performs the sessions."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__("Session", parent)
+        self.settings = settings
+        form = form_layout(self)
+        self.auto_advance_check = QCheckBox()
+        self.auto_advance_check.toggled.connect(lambda on: self.settings.set("auto_advance", bool(on)))
+        form.addRow(
+            check_row(
+                self.auto_advance_check,
+                "Move on automatically when a timed step ends "
+                "(steps that need your hands, like removing jars, always wait)",
+            )
+        )
+        self.tray_check = QCheckBox()
+        self.tray_check.toggled.connect(lambda on: self.settings.set("tray_notifications", bool(on)))
+        form.addRow(
+            check_row(
+                self.tray_check,
+                "Show a desktop notification when a step ends while the window is not active",
+            )
+        )
+        self.performed_by_edit = QLineEdit()
+        self.performed_by_edit.setPlaceholderText("Your name, for therapists (optional)")
+        self.performed_by_edit.setClearButtonEnabled(True)
+        self.performed_by_edit.setMaxLength(120)
+        self.performed_by_edit.textEdited.connect(lambda text: self.settings.set("performed_by", text.strip()))
+        form.addRow("Performed by", self.performed_by_edit)
+        form.addRow(plain_label("Recorded with each session; it can be changed before a session.", "muted"))
+
+
+class AppearanceGroup(QGroupBox):
+    """The light or dark theme and the text size."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__("Appearance", parent)
+        self.settings = settings
+        form = form_layout(self)
+        self.theme_combo = QComboBox()
+        for theme in THEMES:
+            self.theme_combo.addItem(THEME_LABELS.get(theme, theme.title()), theme)
+        self.theme_combo.currentIndexChanged.connect(
+            lambda i: self.settings.set("theme", str(self.theme_combo.itemData(i)))
+        )
+        self.theme_combo.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        form.addRow("Theme", self.theme_combo)
+        self.scale_combo = QComboBox()
+        for scale in TEXT_SCALES:
+            self.scale_combo.addItem(f"{scale} %", scale)
+        self.scale_combo.currentIndexChanged.connect(
+            lambda i: self.settings.set("text_scale", int(self.scale_combo.itemData(i)))
+        )
+        self.scale_combo.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        form.addRow("Text size", self.scale_combo)
+        form.addRow(plain_label("Text also follows the system font size.", "muted"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
@@ -124,3 +125,69 @@ def test_theme_setting_is_applied_at_once(qtbot, main_window) -> None:  # noqa: 
     main_window.settings.set("theme", "light")
     assert app.property("massage_timer_dark") is False
     assert app.palette().color(app.palette().ColorRole.Window).lightness() > dark_window
+
+
+def _finish_a_stopped_session(main_window):  # noqa: ANN001, ANN202
+    from massage_timer.ui.pages.setup import SetupResult
+
+    loaded = main_window.library.get("classic-relaxing")
+    main_window.start_from_setup(loaded, SetupResult("Anna", "", None, "acute", "back", {}, None))
+    main_window.controller.toggle()
+    main_window.controller.stop()
+    page = main_window.page("session")
+    assert page.mode() == page.FINISHED
+    return page
+
+
+def _count_setups(monkeypatch) -> list[str]:  # noqa: ANN001
+    opened: list[str] = []
+
+    def refuse(dialog: SetupDialog) -> int:
+        opened.append(dialog.protocol.id)
+        return SetupDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(SetupDialog, "exec", refuse)
+    return opened
+
+
+def test_preparing_a_session_with_a_summary_open_asks_first(qtbot, main_window, monkeypatch, store) -> None:  # noqa: ANN001
+    page = _finish_a_stopped_session(main_window)
+    page.finish.notes.setPlainText("Calmer after the warm-up")
+    asked: list[tuple[str, tuple[str, ...]]] = []
+    answers = iter(["Stay here", "Save and go on"])
+
+    def choose(_parent, title, _text, choices):  # noqa: ANN001, ANN202
+        asked.append((title, tuple(choices)))
+        return list(choices).index(next(answers))
+
+    page.choose = choose
+    opened = _count_setups(monkeypatch)
+    honey = main_window.library.get("honey")
+    main_window.prepare_session(honey)
+    assert asked == [("Save the last session's notes?", ("Save and go on", "Discard them", "Stay here"))]
+    assert opened == [] and page.mode() == page.FINISHED
+    assert page.finish.notes.toPlainText() == "Calmer after the warm-up"  # nothing typed is lost
+    assert main_window.current_page() == "session"
+    main_window.prepare_session(honey)
+    assert opened == ["honey"]
+    assert page.mode() == page.EMPTY
+    assert store.sessions()[0].notes == "Calmer after the warm-up"
+
+
+def test_a_summary_can_be_discarded_before_the_next_session(qtbot, main_window, monkeypatch, store) -> None:  # noqa: ANN001
+    page = _finish_a_stopped_session(main_window)
+    page.finish.notes.setPlainText("not for the record")
+    page.choose = lambda _p, _t, _x, choices: list(choices).index("Discard them")
+    opened = _count_setups(monkeypatch)
+    main_window.prepare_session(main_window.library.get("honey"))
+    assert opened == ["honey"] and page.mode() == page.EMPTY
+    (row,) = store.sessions()
+    assert row.status == "stopped" and row.notes == ""  # the session stays; the notes were discarded
+
+
+def test_an_empty_summary_closes_without_a_question(qtbot, main_window, monkeypatch) -> None:  # noqa: ANN001
+    page = _finish_a_stopped_session(main_window)
+    page.choose = lambda *_a: pytest.fail("nothing was typed, so there is nothing to ask about")
+    opened = _count_setups(monkeypatch)
+    main_window.prepare_session(main_window.library.get("honey"))
+    assert opened == ["honey"] and page.mode() == page.EMPTY

@@ -327,6 +327,10 @@ class MainWindow(LogActions, QMainWindow):
             )
             self.show_page("session")
             return
+        settle = getattr(self._pages.get("session"), "settle_summary", None)
+        if callable(settle) and not settle():
+            self.show_page("session")  # the user chose to stay with the last session's summary
+            return
         persons = list(self.settings.get("persons"))
         if self.store is not None:
             for p in self.store.persons():

@@ -6,6 +6,7 @@ Qt must never interpret it as rich text (which could load files).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -143,17 +144,29 @@ def app_icon() -> QIcon:
 
 def ask(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
     """A yes/no question with plain-word buttons; ``no`` is the default."""
+    return choose(parent, title, text, (yes, no)) == 0
+
+
+def choose(parent: QWidget, title: str, text: str, choices: Sequence[str]) -> int | None:
+    """A question with plain-word buttons; returns the index of the one pressed.
+
+    The last choice is the safe one: it is the default and what Esc or closing the box
+    means (None is returned only if the box is closed some other way).
+    """
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no_button)
-    box.setEscapeButton(no_button)
+    buttons = []
+    for i, label in enumerate(choices):
+        role = QMessageBox.ButtonRole.RejectRole if i == len(choices) - 1 else QMessageBox.ButtonRole.AcceptRole
+        buttons.append(box.addButton(label, role))
+    box.setDefaultButton(buttons[-1])
+    box.setEscapeButton(buttons[-1])
     box.exec()
-    return box.clickedButton() is yes_button
+    clicked = box.clickedButton()
+    return next((i for i, b in enumerate(buttons) if b is clicked), None)
 
 
 def tell(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> None:

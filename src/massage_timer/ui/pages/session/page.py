@@ -11,7 +11,7 @@ and this page is shown, and off on the finish panel so that notes can be typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
@@ -25,7 +25,7 @@ from ...services.cues import CuePlayer
 from ...services.keep_awake import KeepAwake
 from ...session_controller import SessionController
 from ...settings import Settings
-from ...widgets.basics import ask
+from ...widgets.basics import ask, choose
 from ...widgets.flash import FlashOverlay
 from .events import ControllerEvents
 from .finish import FinishPanel
@@ -75,6 +75,8 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         self.keep_awake = KeepAwake()
         self.confirm: Callable[[QWidget, str, str, str, str], bool] = ask
         """The yes/no question (replaceable in tests)."""
+        self.choose: Callable[[QWidget, str, str, Sequence[str]], int | None] = choose
+        """A question with several answers, the last one the safe one (replaceable in tests)."""
         self._by_user = False
         self._focus_mode = False
         self._was_maximized = False

@@ -33,6 +33,7 @@ class FinishFlow:
     keep_awake: KeepAwake
     finish: FinishPanel
     confirm: Callable[[QWidget, str, str, str, str], bool]
+    choose: Callable[[QWidget, str, str, Sequence[str]], int | None]
     _by_user: bool
     _finished_id: str | None
     _finished_engine: object | None
@@ -45,6 +46,8 @@ class FinishFlow:
         def set_focus_mode(self, on: bool) -> None: ...
 
         def _show_mode(self, mode: int) -> None: ...
+
+        def mode(self) -> int: ...
 
     # ================================================================ finishing
 
@@ -117,6 +120,37 @@ class FinishFlow:
             return
         self._leave_finished("Saved. The session, its pain rating and notes are in your history.")
         self.saved.emit(sid)
+
+    def settle_summary(self) -> bool:
+        """Before another session: save or discard an open summary. False: the user wants to stay.
+
+        A summary with nothing typed closes without a question (the session is in the log
+        already); pain and notes typed in it are saved or discarded only as the user says.
+        """
+        if self.mode() != self.FINISHED:
+            return True
+        if not self.finish.has_input():
+            self._leave_finished("")
+            self.closed.emit()
+            return True
+        can_save = self.finish.save_button.isEnabled()
+        choices = ("Save and go on", "Discard them", "Stay here") if can_save else ("Discard them", "Stay here")
+        answer = self.choose(
+            self,
+            "Save the last session's notes?",
+            "The summary of the last session is still open. Its pain rating and notes are not saved yet: "
+            "save them with that session, or discard them?",
+            choices,
+        )
+        picked = choices[answer] if answer is not None else "Stay here"
+        if picked == "Save and go on":
+            self._save()
+            return self.mode() != self.FINISHED  # still open: the save failed and said why
+        if picked == "Discard them":
+            self._leave_finished("")
+            self.closed.emit()
+            return True
+        return False
 
     def _close_finished(self) -> None:
         if self.finish.has_input() and not self.confirm(

@@ -377,26 +377,26 @@ def test_countdown_shows_the_right_time(make_rig) -> None:
     assert rig.page.ring.fraction() == pytest.approx(62.1 / 180, abs=0.001)
 
 
-def test_shift_plus_goes_beyond_the_range_after_asking(make_rig) -> None:
+def test_ctrl_plus_goes_beyond_the_range_after_asking(make_rig) -> None:
     rig = make_rig("cupping-static")  # warm-up: 2m-5m, default 3m
     rig.key(Key.Key_Space)
     for _ in range(4):
         rig.key(Key.Key_Plus)
     assert rig.controller.engine.runs[-1].planned == 300
     rig.answer(False)
-    rig.key(Key.Key_Plus, Mod.ShiftModifier)
+    rig.key(Key.Key_Plus, Mod.ControlModifier)
     assert rig.questions == ["Go beyond the step's range?"]
     assert rig.controller.engine.runs[-1].planned == 300
     rig.answer(True)
-    rig.key(Key.Key_Plus, Mod.ShiftModifier)
+    rig.key(Key.Key_Plus, Mod.ControlModifier)
     run = rig.controller.engine.runs[-1]
     assert run.planned == 330 and run.overridden
     assert "beyond" in rig.page.notice.text()
-    # Shift+- (underscore) below the minimum, also after asking.
+    # Ctrl+- below the minimum, also after asking.
     for _ in range(8):
         rig.key(Key.Key_Minus)
     assert rig.controller.engine.runs[-1].planned == 120
-    rig.key(Key.Key_Underscore, Mod.ShiftModifier)
+    rig.key(Key.Key_Minus, Mod.ControlModifier)
     assert rig.controller.engine.runs[-1].planned == 90
     assert rig.questions[-1] == "Go beyond the step's range?"
 
@@ -747,3 +747,51 @@ def test_wording_helpers() -> None:
     assert reflow("One line\ncontinues here.\nNew sentence.\n\n- item") == (
         "One line continues here.\nNew sentence.\n\n- item"
     )
+
+
+def test_no_key_sequence_is_bound_to_two_shortcuts() -> None:
+    """Qt fires neither shortcut when one key press matches two: every binding is unique,
+    and no binding puts Shift on a symbol key (on US keyboards "+" itself needs Shift)."""
+    from PySide6.QtGui import QKeySequence
+
+    from massage_timer.ui.shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
+
+    seen: dict[str, str] = {}
+    for sc in SESSION_SHORTCUTS + GLOBAL_SHORTCUTS:
+        for key in (*sc.keys, *sc.also):
+            text = QKeySequence(key).toString()
+            assert text, f"{key!r} is not a key Qt knows"
+            assert text not in seen, f"{key!r} is bound to {seen.get(text)} and {sc.action}"
+            seen[text] = sc.action
+            if text.startswith("Shift+"):
+                assert text[len("Shift+") :].isalnum(), f"{key!r}: Shift with a symbol key cannot be typed everywhere"
+
+
+def test_keys_after_the_last_step_do_not_land_in_the_notes(make_rig) -> None:
+    """A pedal that bounces, or keys pressed once more, after the session ends: nothing is
+    typed into the notes and the summary is not saved by accident."""
+    rig = make_rig("honey")
+    rig.key(Key.Key_Space)
+    for _ in range(40):
+        if rig.page.mode() == SessionPage.FINISHED:
+            break
+        snap = rig.snap()
+        if snap.planned is not None and snap.planned.timed and snap.state is State.RUNNING:
+            rig.advance(snap.remaining + 0.01)
+        else:
+            rig.advance(5)
+            rig.key(Key.Key_Return)
+    assert rig.page.mode() == SessionPage.FINISHED
+    finish = rig.page.finish
+    assert finish.save_button.hasFocus()
+
+    def press(key: Qt.Key) -> None:  # to the focused widget, as a keyboard does
+        rig.qtbot.keyClick(QApplication.focusWidget(), key)
+
+    for key in (Key.Key_N, Key.Key_N, Key.Key_Return, Key.Key_Space):
+        press(key)
+    assert finish.notes.toPlainText() == ""
+    assert rig.page.mode() == SessionPage.FINISHED, "a bounce of the last key must not press Save"
+    rig.advance(1.0)
+    press(Key.Key_Space)  # a deliberate press, later: Save
+    assert rig.page.mode() == SessionPage.EMPTY

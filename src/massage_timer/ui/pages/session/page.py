@@ -33,13 +33,6 @@ from .render import SnapshotRenderer
 from .summary import FinishFlow
 from .view import SessionView
 
-EXTRA_KEYS: dict[str, tuple[str, ...]] = {
-    # Keys that some keyboards and pedals send for the same actions.
-    "next": ("Enter",),
-    "more_override": ("Shift+=",),
-    "less_override": ("Shift+-",),
-}
-
 
 class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, QWidget):
     """The guided session and its summary.
@@ -97,6 +90,7 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         self.finish = FinishPanel()
         self.finish.save_requested.connect(self._save)
         self.finish.close_requested.connect(self._close_finished)
+        self._guard_summary_buttons()
         self.stack.addWidget(self.finish)
         self.flash = FlashOverlay(self)
 
@@ -140,7 +134,7 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             handler = handlers.get(sc.action)
             if handler is None:
                 continue
-            for key in (*sc.keys, *EXTRA_KEYS.get(sc.action, ())):
+            for key in (*sc.keys, *sc.also):
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
                 shortcut.setAutoRepeat(sc.action in ("more", "less"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 from ....core.durations import format_clock
@@ -22,6 +24,29 @@ if TYPE_CHECKING:
     from ...services.keep_awake import KeepAwake
     from ...session_controller import SessionController
     from .finish import FinishPanel
+
+
+BOUNCE_SECONDS = 0.7
+"""A key that would press a summary button this soon after the summary appeared is the
+last step's key once more (a pedal that bounces, a second tap): it is ignored."""
+
+_PRESSING_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select)
+
+
+class _BounceGuard(QObject):
+    """Swallows key presses that would press a button while ``too_soon()`` says so."""
+
+    def __init__(self, too_soon: Callable[[], bool], parent: QObject) -> None:
+        super().__init__(parent)
+        self._too_soon = too_soon
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        return (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+            and isinstance(event, QKeyEvent)
+            and event.key() in _PRESSING_KEYS
+            and self._too_soon()
+        )
 
 
 class FinishFlow:
@@ -38,6 +63,7 @@ class FinishFlow:
     _finished_id: str | None
     _finished_engine: object | None
     _image_ref: str | None
+    _summary_shown_at: float | None
     EMPTY: int
     FINISHED: int
 
@@ -106,7 +132,22 @@ class FinishFlow:
             pain_before=pain_before,
         )
         self._show_mode(self.FINISHED)
-        self.finish.notes.setFocus()
+        # Keys typed now must not land in the notes ("nnnn" from a pedal): focus goes to Save,
+        # and a bounce of the key that ended the session does not press it.
+        self._summary_shown_at = self.controller.clock.monotonic()
+        target = self.finish.save_button if self.finish.save_button.isEnabled() else self.finish.close_button
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _guard_summary_buttons(self) -> None:
+        """Called once the finish panel exists: its buttons ignore a bounce (see :data:`BOUNCE_SECONDS`)."""
+        self._summary_shown_at = None
+        guard = _BounceGuard(self._summary_just_shown, self.finish)
+        for button in (self.finish.save_button, self.finish.close_button):
+            button.installEventFilter(guard)
+
+    def _summary_just_shown(self) -> bool:
+        shown = self._summary_shown_at
+        return shown is not None and self.controller.clock.monotonic() - shown < BOUNCE_SECONDS
 
     def _save(self) -> None:
         sid = self._finished_id

@@ -109,3 +109,58 @@ def test_result_and_remembered_choices(qtbot, library, settings, pain: int) -> N
     assert settings.get("last_person") == "Grandpa Joe"
     assert settings.get("persons")[0] == "Grandpa Joe"
     assert settings.get("last_side") == "right"
+
+
+def _wheel(widget, steps: int) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_sheet_and_changes_only_a_focused_value(qtbot, qapp, library, settings) -> None:  # noqa: ANN001
+
+    from massage_timer.ui.widgets.wheel_guard import install_wheel_guard
+
+    guard = install_wheel_guard(qapp)
+    try:
+        _check_wheel(qtbot, library, settings)
+    finally:
+        qapp.removeEventFilter(guard)  # no other test sees it
+        guard.setParent(None)
+
+
+def _check_wheel(qtbot, library, settings) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QScrollArea
+
+    dialog = _dialog(qtbot, library, settings, "cupping-static")
+    dialog.resize(700, 420)  # short enough to scroll
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    spin = dialog.findChild(DurationSpin, "duration-cover-and-wait")
+    scroll = next(a for a in dialog.findChildren(QScrollArea) if a.isAncestorOf(spin))
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    dialog.start_button.setFocus()
+    _wheel(spin, 1)  # scrolling up over the field, as on the way up a long sheet
+    assert spin.value() == 900, "an unfocused field must not take the wheel"
+    assert bar.value() < bar.maximum(), "the sheet scrolls instead"
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    _wheel(spin, 1)
+    assert spin.value() == 900 + spin.singleStep(), "the focused field takes the wheel"

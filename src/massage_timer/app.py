@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import APP_ID, APP_NAME, __version__
+from .core import diagnostics
 from .core.paths import DataPaths, resolve_data_dir
 
 if TYPE_CHECKING:
     from .core.log import Store
+
+log = logging.getLogger(__name__)
 
 # Libraries Qt's xcb platform plugin loads (by the names it links against), and the
 # Debian/Ubuntu package of each.
@@ -76,6 +80,8 @@ def platform_problem(env: dict[str, str] | None = None, loadable: Callable[[str]
 def run_app(args: argparse.Namespace) -> int:
     """Open the app. Returns the process exit code."""
     paths = resolve_data_dir(args.data_dir)
+    # First of all: from here on a crash leaves its stacks, and an error its traceback, in the log folder.
+    diagnostics.start_diagnostics(args.data_dir, debug=getattr(args, "debug", False))
     problem = platform_problem()
     if args.self_test:
         # The self-test never shows a window: it runs offscreen, and only reports what a
@@ -86,16 +92,21 @@ def run_app(args: argparse.Namespace) -> int:
         quiet_qt_messages()
         from .tools.selftest import run_self_test
 
+        log.info("self-test (its sessions run in a temporary folder)")
         return run_self_test(verbose=True)
     if problem:
+        log.error("the window cannot open: %s", problem)
         print(f"massage-timer: {problem}", file=sys.stderr)
         return 3
     try:
         paths.ensure()
     except OSError as exc:
+        log.error("the data folder %s cannot be created: %s", paths.root, exc.strerror or exc)
         print(f"massage-timer: the data folder {paths.root} cannot be created: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return _run_gui(args, paths)
+    code = _run_gui(args, paths)
+    log.info("closed (exit code %d)", code)
+    return code
 
 
 # Start-up chatter of Qt Multimedia's FFmpeg backend about video acceleration libraries
@@ -123,8 +134,13 @@ def quiet_qt_messages() -> None:
     QLoggingCategory.setFilterRules(QUIET_LOGGING_RULES)
     offscreen = os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen")
 
-    def handler(_mode, _context, message: str) -> None:  # noqa: ANN001
-        if message in KNOWN_SOUND_NOTICES or (offscreen and message in OFFSCREEN_NOTICES):
+    def handler(mode, context, message: str) -> None:  # noqa: ANN001
+        quiet = message in KNOWN_SOUND_NOTICES or (offscreen and message in OFFSCREEN_NOTICES)
+        # Into the log as well, with Qt's category and type (the harmless notices at debug level).
+        diagnostics.log_qt_message(
+            getattr(mode, "name", str(mode)), context.category, message, quiet=quiet, printed=not quiet
+        )
+        if quiet:
             return
         print(message, file=sys.stderr)
 
@@ -154,6 +170,7 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     from .core.clock import ScaledClock, SystemClock
     from .core.protocols.library import load_library
     from .ui.main_window import MainWindow
+    from .ui.services.crash_reporter import install_crash_dialog
     from .ui.services.single_instance import SingleInstance, bring_to_front
     from .ui.settings import Settings
     from .ui.theme import apply_theme
@@ -168,6 +185,7 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    install_crash_dialog(app)  # an uncaught exception from now on: logged, shown in a dialog, and the app goes on
 
     # One app per data folder: a second launch raises the first one's window and leaves.
     instance = SingleInstance(paths.root)
@@ -186,6 +204,8 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
             file=sys.stderr,
         )
         return 1
+    if instance.problem:  # no lock could be made (a full disk): not another instance; go on and say so
+        print(f"massage-timer: {instance.problem}", file=sys.stderr)
     settings = Settings(paths.root / "settings.ini")
     apply_theme(app, settings.get("theme"), int(settings.get("text_scale")))
 
@@ -198,12 +218,17 @@ def _run_gui(args: argparse.Namespace, paths: DataPaths) -> int:
     def open_log_for_window() -> tuple[Store | None, str]:
         nonlocal store, interrupted
         store, notice, interrupted = open_log(paths, int(settings.get("backups_keep")))
+        notice = "\n\n".join(filter(None, [notice, instance.problem]))
+        state = "not open" if store is None else "open read-only" if store.read_only else "open"
+        said = f"session log {state}: {paths.database}, {len(interrupted)} interrupted"
+        log.log(logging.INFO if state == "open" else logging.WARNING, f"{said}; {notice}" if notice else said)
         return store, notice
 
     window = MainWindow(paths, settings, None, library, clock=clock, open_log=open_log_for_window)
     exit_after = args.exit_after_startup
 
     def report(stage: str) -> None:
+        log.info("start-up: %s", stage)
         if exit_after:
             print(f"{stage} {time.monotonic():.6f}", flush=True)
 

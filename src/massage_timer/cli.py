@@ -30,7 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command it opens the app.",
         epilog="Exit codes: 0 ok, 1 invalid file or unusable log, 2 wrong usage, 3 the window cannot open.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="store_true", help="show the version and exit")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="with --version: the Python, Qt and PySide6 versions and the platform too",
+    )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -39,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gui = parser.add_argument_group("app options")
     gui.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    gui.add_argument(
+        "--debug", action="store_true", help="log everything (DEBUG level) in the app's log file, and on stderr too"
+    )
     # For tests and benchmarks: quit once started ("ready": window up and log open) or right
     # after the first frame ("first-frame"); prints "<stage> <time.monotonic()>" lines on stdout.
     gui.add_argument(
@@ -58,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true", help="CSV with the documented columns")
     fmt.add_argument("--json", action="store_true", help="JSON, one object per session with its steps")
     h.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    h.add_argument(
+        "--bom",
+        action=argparse.BooleanOptionalAction,
+        help="CSV: start with a UTF-8 byte order mark, so that spreadsheets read accents right (--no-bom: without)",
+    )
     h.add_argument("--person", help="only sessions of this person")
     h.add_argument("--protocol", metavar="ID", help="only sessions of this protocol")
     return parser
@@ -72,6 +85,7 @@ def cmd_protocols(args: argparse.Namespace) -> int:
 
     from .core.durations import format_duration
     from .core.protocols.library import load_library
+    from .core.text import printable
 
     paths = resolve_data_dir(args.data_dir)
     library = load_library(paths.protocols if paths.protocols.is_dir() else None)
@@ -102,13 +116,14 @@ def cmd_protocols(args: argparse.Namespace) -> int:
         return EXIT_OK
     for row in rows:
         if "error" in row:
-            print(f"{row['id']:<18} BROKEN  {row['error']}")
+            print(printable(f"{row['id']:<18} BROKEN  {row['error']}".replace("\n", "; ")))
             continue
         span = f"{format_duration(row['min_seconds'])}-{format_duration(row['max_seconds'])}"
         if row["untimed_steps"]:
             span += " + untimed"
         mark = " (overrides built-in)" if row["overrides_builtin"] else ""
-        print(f"{row['id']:<18} {row['title'][:38]:<38} {span:<22} {','.join(row['stages']):<16} {row['file']}{mark}")
+        title, file = printable(row["title"]), printable(row["file"])
+        print(f"{row['id']:<18} {title[:38]:<38} {span:<22} {','.join(row['stages']):<16} {file}{mark}")
     return EXIT_OK
 
 
@@ -116,6 +131,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .core.protocols.problems import ProtocolError
     from .core.protocols.reading import read_protocol
     from .core.resources import resources_dir
+    from .core.text import printable
 
     bad = 0
     for name in args.files:
@@ -124,21 +140,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             read_protocol(path, (resources_dir(),), name=name)
         except ProtocolError as exc:
             bad += 1
-            print(exc, file=sys.stderr)
+            print("\n".join(printable(line) for line in str(exc).split("\n")), file=sys.stderr)
         else:
-            print(f"{name}: ok")
+            print(printable(f"{name}: ok"))
     return EXIT_INVALID if bad else EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    import json
+    import io
 
-    from .core.durations import format_duration
-    from .core.log import CSV_COLUMNS, Filter, csv_row, export_csv, iso_utc, open_store
+    from .core.log import CSV_BOM_DEFAULT, Filter, open_store, write_export, write_export_file
+    from .core.log.errors import file_write_failure
 
     paths = resolve_data_dir(args.data_dir)
     store = None
-    if not paths.database.exists():
+    if not paths.database.exists() and not paths.database.is_symlink():  # a link is refused by open_store
         _err(f"no session log yet in {paths.root}")
     else:
         # Read-only: the app may be running a session on this log right now.
@@ -146,55 +162,49 @@ def cmd_history(args: argparse.Namespace) -> int:
         if report.message:
             _err(report.message)
     flt = Filter(person=args.person, protocol_id=args.protocol)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115 - closed in the finally below
+    fmt = "csv" if args.csv else "json" if args.json else "table"
+    bom = CSV_BOM_DEFAULT if args.bom is None else args.bom
     try:
-        if args.csv:
-            if store is None:
-                out.write(",".join(CSV_COLUMNS) + "\n")
-            else:
-                export_csv(store, out, flt)
-        elif args.json:
-            data = []
-            for s in store.sessions(flt, newest_first=False) if store else []:
-                item = dict(zip(CSV_COLUMNS, csv_row(s, spreadsheet_safe=False), strict=True))
-                item["steps"] = [
-                    {
-                        "title": r.title,
-                        "side": r.side,
-                        "planned_seconds": r.planned,
-                        "actual_seconds": round(r.active_seconds, 1),
-                        "paused_seconds": round(r.paused_seconds, 1),
-                        "overrun_seconds": round(r.overrun_seconds, 1),
-                        "extensions": r.extensions,
-                        "outcome": r.outcome,
-                    }
-                    for r in store.steps(s.id)
-                ]
-                data.append(item)
-            json.dump(data, out, indent=2, ensure_ascii=False)
-            out.write("\n")
+        if args.output:
+            # A private file (0600), complete or not at all: an export holds health data.
+            write_export_file(store, Path(args.output), fmt, flt, bom=bom)
         else:
-            for s in store.sessions(flt) if store else []:
-                pain = ""
-                if s.pain_before is not None or s.pain_after is not None:
-                    pain = f"pain {s.pain_before if s.pain_before is not None else '-'}"
-                    pain += f"->{s.pain_after if s.pain_after is not None else '-'}"
-                print(
-                    f"{iso_utc(s.started_ts)}  {s.person[:16]:<16} {s.protocol_title[:30]:<30} "
-                    f"{format_duration(s.actual_seconds):>8} {s.status:<11} {pain}",
-                    file=out,
-                )
+            if fmt == "csv" and isinstance(sys.stdout, io.TextIOWrapper):
+                sys.stdout.reconfigure(newline="")  # CSV rows end with CR LF already
+            write_export(store, sys.stdout, fmt, flt, bom=bom)
+    except OSError as exc:
+        if not args.output:
+            raise
+        _err(file_write_failure(Path(args.output), exc))
+        return EXIT_INVALID
     finally:
-        if out is not sys.stdout:
-            out.close()
         if store is not None:
             store.close()
+    return EXIT_OK
+
+
+def print_version(verbose: bool = False) -> int:
+    """``--version``: the app's version; with ``--verbose`` Python's, Qt's, PySide6's and the platform too."""
+    if not verbose:
+        print(f"massage-timer {__version__}")
+        return EXIT_OK
+    from .core.diagnostics import version_lines
+
+    try:  # only here does --version load Qt
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+    except ImportError as exc:
+        print("\n".join([*version_lines(), f"Qt cannot be loaded: {exc}"]))
+        return EXIT_OK
+    print("\n".join(version_lines(qVersion(), pyside_version)))
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        return print_version(args.verbose)
     if args.command is None:
         from .app import run_app
 

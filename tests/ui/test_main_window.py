@@ -191,3 +191,44 @@ def test_an_empty_summary_closes_without_a_question(qtbot, main_window, monkeypa
     opened = _count_setups(monkeypatch)
     main_window.prepare_session(main_window.library.get("honey"))
     assert opened == ["honey"] and page.mode() == page.EMPTY
+
+
+def test_the_sidebar_says_whether_the_session_runs_or_is_paused(qtbot, main_window) -> None:  # noqa: ANN001
+    from massage_timer.ui.pages.setup import SetupResult
+
+    loaded = main_window.library.get("classic-relaxing")
+    main_window.start_from_setup(loaded, SetupResult("Me", "", None, "acute", "back", {}, None))
+    hints = [main_window.session_hint.text()]
+    main_window.controller.toggle()
+    hints.append(main_window.session_hint.text())
+    main_window.controller.toggle()
+    hints.append(main_window.session_hint.text())
+    main_window.controller.stop()  # before any assertion: a failing test must not leave a session to quit
+    hints.append(main_window.session_hint.text())
+    assert hints == [
+        "Session ready to start\nstep 1 of 4",
+        "Session running\nstep 1 of 4",
+        "Session paused\nstep 1 of 4",
+        "",
+    ]
+
+
+def test_session_buttons_follow_a_theme_switch_both_ways(qtbot, main_window) -> None:  # noqa: ANN001
+    from massage_timer.ui.pages.setup import SetupResult
+
+    loaded = main_window.library.get("classic-relaxing")
+    main_window.start_from_setup(loaded, SetupResult("Me", "", None, "acute", "back", {}, None))
+    page = main_window.page("session")
+
+    def stop_button_lightness() -> int:
+        image = page.stop_button.grab().toImage()
+        return image.pixelColor(6, image.height() // 2).lightness()  # the face, left of the label
+
+    try:
+        lightness = {}
+        for theme in ("light", "dark", "light", "dark"):
+            main_window.settings.set("theme", theme)
+            lightness.setdefault(theme, []).append(stop_button_lightness())
+    finally:
+        main_window.controller.discard()
+    assert min(lightness["light"]) > 200 and max(lightness["dark"]) < 100, lightness

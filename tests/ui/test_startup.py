@@ -29,6 +29,7 @@ NOT_BEFORE_FIRST_FRAME = (
     "PySide6.QtMultimedia",
     "pyqtgraph",
     "numpy",
+    "logging.handlers",  # socket, pickle, queue: the app's log file needs none of them (core.diagnostics)
 )
 
 CHILD = textwrap.dedent(

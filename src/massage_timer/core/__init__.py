@@ -1,4 +1,4 @@
-"""The app's model: protocols, session engine, clock, session log and paths.
+"""The app's model: protocols, session engine, clock, session log, paths and the rules for text.
 
 Nothing in this package imports Qt; ``tests/core/test_no_qt.py`` proves it.
 """

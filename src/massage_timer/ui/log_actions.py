@@ -1,4 +1,5 @@
-"""What the main window does with the session log: start-up notices, interrupted sessions, backups.
+"""What the main window does with the session log: start-up notices, interrupted sessions, backups,
+the background check and writes that wait.
 
 :class:`LogActions` is mixed into :class:`~.main_window.MainWindow`; it talks to the
 user (message boxes, the Settings page's backup list) and leaves the work to
@@ -11,14 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .. import APP_NAME
 
 if TYPE_CHECKING:
-    from ..core.log import Store
+    from ..core.log import IntegrityResult, Store
     from ..core.paths import DataPaths
     from .pages.settings import SettingsPage
+    from .services.log_watch import LogWatch
     from .settings import Settings
 
 
@@ -28,6 +30,9 @@ class LogActions:
     paths: DataPaths
     settings: Settings
     _pages: dict[str, QWidget]
+    log_watch: LogWatch | None = None
+    damage_box: QMessageBox | None = None
+    """The message about a damaged log, while it is shown."""
 
     if TYPE_CHECKING:
 
@@ -43,6 +48,99 @@ class LogActions:
 
         def session_active(self) -> bool: ...
 
+    # ----------------------------------------------------------- watching the log
+
+    def watch_log(self, check_delay_ms: int | None = None, *, check: bool = True) -> LogWatch | None:
+        """Start the full check (a moment later, on a worker thread) and the retries of writes that wait."""
+        from .services.log_watch import CHECK_DELAY_MS, LogWatch
+
+        if self.log_watch is not None or self.store is None:
+            return self.log_watch
+        watch = LogWatch(self.store, self.paths.backups, self)  # type: ignore[arg-type]
+        watch.integrity_checked.connect(self.on_integrity_checked)
+        watch.saved_late.connect(self._on_saved_late)
+        watch.became_writable.connect(self._on_became_writable)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(watch.stop)
+        self.log_watch = watch
+        if check:
+            watch.start_integrity_check(CHECK_DELAY_MS if check_delay_ms is None else check_delay_ms)
+        return watch
+
+    def log_write_waits(self, _message: str = "") -> None:
+        """A write could not be made: retry on a timer until it is."""
+        if self.log_watch is None:
+            self.watch_log(check=False)
+        if self.log_watch is not None:
+            self.log_watch.update_retries()
+
+    def _on_saved_late(self) -> None:
+        session = self._pages.get("session")
+        banner = getattr(session, "log_banner", None)
+        if banner is not None and not banner.isHidden():
+            banner.show_text("Saved: what could not be written before is in the session log now.")
+
+    def _on_became_writable(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        waits = " Some writes still wait and are tried again." if store.pending else " What waited is saved now."
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            APP_NAME,
+            f"There is space again on the disk that holds the session log {store.path}: it can be written "
+            "again, and sessions you run now are saved." + waits,
+            parent=self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+        self._on_saved_late()
+
+    def may_quit(self) -> bool:
+        """Whether the app may close now: asks first when writes that wait would be lost by quitting."""
+        store = getattr(self, "_store", None)
+        if store is None or not store.pending:
+            return True
+        if self.log_watch is not None:
+            self.log_watch.retry_now()
+        if not store.pending or store.pending.kept_on_disk:
+            return True  # all written, or kept beside the log for the next start
+        why = store.pending.file_error or "it could not be written"
+        answer = QMessageBox.question(
+            self,
+            "Quit with sessions not saved?",
+            f"Part of your sessions could not be written to the session log {store.path} yet, nor beside it "
+            f"({why}). They are kept in memory only: if you quit now, they are lost. Free some space on that "
+            "disk and wait a few seconds: Massage Timer tries again by itself.\n\nQuit anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def on_integrity_checked(self, result: IntegrityResult) -> None:
+        """The full check's result: on damage, say so and offer the newest whole backup (never repair)."""
+        text = result.message
+        if not text:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, f"{APP_NAME}: the session log is damaged", text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        restore = None
+        if result.good_backup is not None:
+            restore = box.addButton(f"Restore {result.good_backup.path.name}…", QMessageBox.ButtonRole.ActionRole)
+        later = box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(later)
+
+        def done(_code: int) -> None:
+            self.damage_box = None
+            if restore is not None and box.clickedButton() is restore and result.good_backup is not None:
+                self.show_page("settings")
+                self.restore_from(result.good_backup.path)
+
+        box.finished.connect(done)
+        self.damage_box = box
+        box.open()  # not modal for the app: a running session goes on underneath
+
     # ----------------------------------------------------------- backups
 
     def _settings_page(self) -> SettingsPage:
@@ -56,7 +154,7 @@ class LogActions:
         """Back up the log now (Settings); the page says how it went."""
         import sqlite3
 
-        from ..core.log import StoreError, list_backups, make_backup
+        from ..core.log import StoreError, backup_failure_message, list_backups, make_backup
 
         page = self._settings_page()
         if self.store is None:
@@ -65,7 +163,7 @@ class LogActions:
         try:
             target = make_backup(self.store, self.paths.backups, int(self.settings.get("backups_keep")))
         except (OSError, sqlite3.Error, StoreError) as exc:
-            page.set_backup_status(f"The backup could not be written to {self.paths.backups}: {exc}", ok=False)
+            page.set_backup_status(backup_failure_message(self.paths.backups, exc), ok=False)
             return None
         page.set_backups(list_backups(self.paths.backups))
         page.set_backup_status(f"Backed up as {target.name} in {target.parent}.")

@@ -27,6 +27,7 @@ from .pages.protocols import ProtocolsPage
 from .settings import Settings
 from .theme import apply_theme
 from .widgets.basics import app_icon, plain_label
+from .widgets.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
     # What the first frame does not show is imported when first needed: the other pages,
@@ -44,6 +45,16 @@ PAGES = (
     ("settings", "Settings", "Ctrl+4"),
     ("help", "Help", "F1"),
 )
+
+
+SESSION_HINTS = {
+    "idle": "Session ready to start",
+    "running": "Session running",
+    "paused": "Session paused",
+    "waiting": "Time is up: waiting for you",
+}
+"""The sidebar's line about a session, by the engine's state (its values, so the window
+imports no engine before a session exists)."""
 
 
 class _FirstPaint(QObject):
@@ -154,6 +165,9 @@ class MainWindow(LogActions, QMainWindow):
         self.addAction(quit_act)
 
         self.settings.changed.connect(self._on_setting)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)  # the wheel scrolls pages; values change only in the focused field
         hints = QApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_system_scheme)
@@ -186,6 +200,7 @@ class MainWindow(LogActions, QMainWindow):
     def _adopt_controller(self, controller: SessionController) -> None:
         self._controller = controller
         controller.changed.connect(self._update_session_hint)
+        controller.store_failed.connect(self.log_write_waits)
 
     def session_active(self) -> bool:
         """True while a started session is not finished or stopped."""
@@ -198,6 +213,7 @@ class MainWindow(LogActions, QMainWindow):
         if self._open_log is not None:
             opener, self._open_log = self._open_log, None
             self._store, self._store_notice = opener()
+            self.watch_log()  # the full check in the background, and retries of writes that wait
 
     @property
     def store(self) -> Store | None:
@@ -397,10 +413,11 @@ class MainWindow(LogActions, QMainWindow):
 
     def _update_session_hint(self) -> None:
         snap = self.controller.snapshot()
-        if snap is None or not self.session_active():
+        status = SESSION_HINTS.get(str(snap.state)) if snap is not None else None
+        if snap is None or status is None:  # no session, or it has ended
             self.session_hint.setText("")
             return
-        self.session_hint.setText(f"Session running\nstep {snap.index + 1} of {snap.count}")
+        self.session_hint.setText(f"{status}\nstep {snap.index + 1} of {snap.count}")
 
     # ----------------------------------------------------------- closing
 
@@ -417,6 +434,9 @@ class MainWindow(LogActions, QMainWindow):
                 event.ignore()
                 return
             self.controller.stop()
+        if not self.may_quit():  # writes that wait (a full disk) would be lost
+            event.ignore()
+            return
         session = self._pages.get("session")
         release = getattr(session, "release", None)
         if callable(release):

@@ -9,6 +9,7 @@ engine to look at its clock.
 
 from __future__ import annotations
 
+import logging
 import math
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -37,6 +38,9 @@ from ..core.session.events import (
     WaitingForConfirmation,
 )
 from ..core.session.plan import PlannedStep
+
+log = logging.getLogger(__name__)
+"""Session events go to the app's log as counts and states only: no person, protocol or step titles."""
 
 IDLE_POLL_MS = 2000
 """While paused, look at the clock now and then anyway, to notice a suspend."""
@@ -200,6 +204,7 @@ class SessionController(QObject):
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SessionStarted):
+            log.info("session started: %d steps planned", len(self.engine.plan) if self.engine else 0)
             self.session_started.emit()
         elif isinstance(event, StepStarted):
             self.step_started.emit(event.index)
@@ -220,9 +225,12 @@ class SessionController(QObject):
         elif isinstance(event, Adjusted):
             self.adjusted.emit(event.planned, event.delta, event.overridden)
         elif isinstance(event, SleepDetected):
+            log.info("the computer was asleep for %.0f s; %d step(s) ended meanwhile", event.seconds, event.steps_ended)
             self.slept.emit(event.seconds, event.steps_ended)
         elif isinstance(event, SessionFinished):
+            log.info("session finished: %d step run(s)", len(event.runs))
             self.finished.emit(event.runs)
         elif isinstance(event, SessionStopped):
+            log.info("session stopped: %d step run(s)", len(event.runs))
             self.stopped.emit(event.runs)
         self.changed.emit()

@@ -161,6 +161,9 @@ def apply_theme(app: QApplication, theme: str, text_scale: int) -> bool:
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     dark = is_dark(theme)
+    # First: widgets restyle themselves on the palette and font changes below and ask
+    # current_is_dark() then; set after, they read the scheme that is going away.
+    app.setProperty("massage_timer_dark", dark)
     app.setPalette(_palette(dark))
     if _BASE_POINT_SIZE is None:
         _BASE_POINT_SIZE = QGuiApplication.font().pointSizeF() or 10.0
@@ -168,7 +171,6 @@ def apply_theme(app: QApplication, theme: str, text_scale: int) -> bool:
     font.setPointSizeF(_BASE_POINT_SIZE * max(50, min(300, text_scale)) / 100.0)
     app.setFont(font)
     app.setStyleSheet(style_sheet(dark, font.pointSizeF()))
-    app.setProperty("massage_timer_dark", dark)
     return dark
 
 

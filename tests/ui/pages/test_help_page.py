@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 
 from massage_timer import __version__
 from massage_timer.ui.pages.help import HelpPage
@@ -151,6 +151,25 @@ def test_about_and_self_test(qtbot, page: HelpPage) -> None:
     assert "Qt" in page.versions_label.text()
     with qtbot.waitSignal(page.self_test_requested, timeout=1000):
         page.self_test_button.click()
+
+
+def test_open_log_folder_opens_the_log_folder(monkeypatch, page: HelpPage) -> None:  # noqa: ANN001
+    from massage_timer.core.diagnostics import log_folder
+    from massage_timer.ui.services import crash_dialog
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(crash_dialog, "_open_url", lambda url: opened.append(url) or True)
+    folder = log_folder()  # the test's data folder (MASSAGE_TIMER_DATA_DIR) / logs
+    assert str(folder) in page.log_folder_label.text()
+    page.show_tab("About")
+    page.open_log_button.click()
+    assert [url.toLocalFile() for url in opened] == [str(folder)]
+    assert folder.is_dir() and page.open_log_error.isHidden()
+
+    monkeypatch.setattr(crash_dialog, "_open_url", lambda url: False)
+    page.open_log_button.click()
+    assert not page.open_log_error.isHidden()
+    assert str(folder) in page.open_log_error.text()
 
 
 def test_documents_load_nothing(page: HelpPage) -> None:

@@ -401,8 +401,11 @@ def test_report_pdf(qtbot, store: Store, settings: Settings, tmp_path: Path, mon
     target = tmp_path / "from-page.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF files (*.pdf)"))
     page = make_page(qtbot, store, settings)
-    qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.report_finished, timeout=60_000) as done:
+        qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
+    assert done.args[0].count == store.count() and not done.args[0].error
     assert target.read_bytes().startswith(b"%PDF")
+    assert "saved as from-page.pdf" in page.count_label.text()
 
 
 def test_report_of_nothing(qtbot, store: Store, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from massage_timer.core.protocols.library import load_library
@@ -88,3 +89,30 @@ def test_overview_picture_is_shown_with_the_details(qtbot, library) -> None:  # 
     assert picture.pixmap().deviceIndependentSize().toSize() == picture.size()
     assert page.select("honey")
     assert page.detail.findChild(QLabel, "OverviewImage") is None
+
+
+def test_cards_fit_the_list_after_a_stage_change_or_reload(qtbot, library) -> None:  # noqa: ANN001
+    """Rebuilt cards (stage toggle, F5) are as tall as their text needs at the list's width."""
+    page = ProtocolsPage(library, "remission")
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    qtbot.waitExposed(page)
+
+    def cut_cards() -> list[str]:
+        width = page.list.viewport().width() - 2 * page.list.spacing()
+        cut = []
+        for i in range(page.list.count()):
+            item = page.list.item(i)
+            card = page.list.itemWidget(item)
+            if item.sizeHint().height() < card.heightForWidth(width) or item.sizeHint().width() > width:
+                cut.append(item.data(Qt.ItemDataRole.UserRole))
+        return cut
+
+    assert cut_cards() == []
+    for button in page.stage_group.buttons():
+        if button.property("value") == "acute":
+            button.click()
+    assert cut_cards() == []
+    page.set_library(library)  # what Reload does
+    assert cut_cards() == []

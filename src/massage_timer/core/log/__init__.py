@@ -2,27 +2,41 @@
 
 Import from here; the modules behind this face each hold one job:
 
-* :mod:`.schema`: the tables, their migrations and the pragmas of every connection;
+* :mod:`.schema`: the tables, their migrations, the pragmas of every connection and the checks of a log;
 * :mod:`.opener`: opening a log (checked, migrated after a backup, never silently replaced);
 * :mod:`.store`: writing (one committed transaction per change), on top of
 * :mod:`.queries`: reading for History, reports and the command line;
 * :mod:`.records`: what the log holds, as plain values;
 * :mod:`.recorder`: writing a running session from the engine's events;
-* :mod:`.export`: CSV;
-* :mod:`.backups`: backups with SQLite's backup API, and restore;
+* :mod:`.export`: CSV, JSON and the command line's table, to a stream or a private file;
+* :mod:`.pending`: the writes the log could not take yet (a full disk), replayed when it can;
+* :mod:`.disk`: the log as files: what is at its path before SQLite opens it (:mod:`.disk.files`),
+  backups and restore (:mod:`.disk.backups`), the full integrity check (:mod:`.disk.integrity`);
 * :mod:`.errors`: the ways the log can fail.
 """
 
-from .backups import DEFAULT_KEEP, BackupInfo, backup_due, list_backups, make_backup, prune, restore_backup
-from .errors import StoreError, StoreReadOnly, StoreTooNew, StoreWriteError
-from .export import CSV_COLUMNS, csv_row, export_csv
-from .opener import OPEN_BUSY_SECONDS, OpenReport, open_store
+from .disk.backups import (
+    DEFAULT_KEEP,
+    BackupInfo,
+    backup_due,
+    backup_failure_message,
+    list_backups,
+    make_backup,
+    prune,
+    restore_backup,
+)
+from .disk.integrity import IntegrityCheck, IntegrityResult
+from .errors import NotesTooLong, StoreError, StoreReadOnly, StoreTooNew, StoreWriteError
+from .export import CSV_BOM_DEFAULT, CSV_COLUMNS, csv_row, export_csv, write_export, write_export_file
+from .opener import OPEN_BUSY_SECONDS, OpenReport, open_store, reopen_writable
+from .pending import PendingWrites
 from .recorder import SessionRecorder
 from .records import Filter, SessionInfo, SessionRow, StepRow, Summary, WeekTotal, iso_utc, local_offset_minutes
 from .schema import SCHEMA_VERSION, STATUSES
 from .store import Store
 
 __all__ = [
+    "CSV_BOM_DEFAULT",
     "CSV_COLUMNS",
     "DEFAULT_KEEP",
     "OPEN_BUSY_SECONDS",
@@ -30,7 +44,11 @@ __all__ = [
     "STATUSES",
     "BackupInfo",
     "Filter",
+    "IntegrityCheck",
+    "IntegrityResult",
+    "NotesTooLong",
     "OpenReport",
+    "PendingWrites",
     "SessionInfo",
     "SessionRecorder",
     "SessionRow",
@@ -43,6 +61,7 @@ __all__ = [
     "Summary",
     "WeekTotal",
     "backup_due",
+    "backup_failure_message",
     "csv_row",
     "export_csv",
     "iso_utc",
@@ -51,5 +70,8 @@ __all__ = [
     "make_backup",
     "open_store",
     "prune",
+    "reopen_writable",
     "restore_backup",
+    "write_export",
+    "write_export_file",
 ]

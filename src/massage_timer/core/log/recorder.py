@@ -4,9 +4,11 @@ The recorder listens to a :class:`SessionEngine` and commits every step
 transition at once, so that a crash loses at most the step in progress.
 
 A write that fails (a full disk, a read-only log, another program's lock)
-never stops the session: the recorder remembers what is not saved yet,
-tells its ``on_failure`` callback once, and tries again at the next
-transition. Whatever was committed before stays committed.
+never stops the session: what is not saved yet goes to the log's journal of
+pending writes (:mod:`.pending`, in memory and beside the log), the
+``on_failure`` callback is told once, and the writes are tried again at the
+next transition, whenever the app retries (so also after the session ended)
+and at the next start. Whatever was committed before stays committed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..session.events import (
     SessionStopped,
     SleepDetected,
     StepEnded,
+    StepRun,
     StepStarted,
 )
 from .errors import StoreError
@@ -53,64 +56,68 @@ class SessionRecorder:
         self.engine = engine
         self.info = info
         self.on_failure = on_failure
-        self.session_id: str | None = None
-        """The session's id once its row is committed (None before, or while it cannot be)."""
-        self.failure: str | None = None
-        """The last write failure, None once everything is saved again."""
+        self._failure: str | None = None
         self.failed_writes = 0
         self._id = str(uuid.uuid4())
         self._started_wall: float | None = None
-        self._dirty: dict[int, None] = {}
-        self._end: str | None = None
         self._told = False
+        self.pending = store.pending
         engine.subscribe(self._on_event)
+
+    @property
+    def session_id(self) -> str | None:
+        """The session's id once its row is committed (None before, or while it cannot be)."""
+        if self._started_wall is None or self.pending.has_begin(self._id):
+            return None
+        return self._id
+
+    @property
+    def failure(self) -> str | None:
+        """The last write failure, None once everything is saved (by this recorder or a later retry)."""
+        return self._failure if self.unsaved else None
 
     @property
     def unsaved(self) -> bool:
         """True while some of the session could not be written."""
-        if self._started_wall is None:
-            return False
-        return self.session_id is None or bool(self._dirty) or self._end is not None
+        return self._started_wall is not None and self.pending.has(self._id)
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SessionStarted):
             self._started_wall = event.started_wall
+            self.pending.add_begin(self._id, self.info, event.started_wall)
+            for run in self.engine.runs:
+                self._add_step(run)
+        elif self._started_wall is None:
+            return
         elif isinstance(event, (StepStarted, StepEnded)):
-            self._dirty[event.run.seq] = None
+            self._add_step(event.run)
         elif isinstance(event, (Paused, Resumed, Adjusted, SleepDetected)):
             if self.engine.runs:
-                self._dirty[self.engine.runs[-1].seq] = None
-        elif isinstance(event, SessionFinished):
-            self._end = "completed"
-        elif isinstance(event, SessionStopped):
-            self._end = "stopped"
+                self._add_step(self.engine.runs[-1])
+        elif isinstance(event, (SessionFinished, SessionStopped)):
+            status = "completed" if isinstance(event, SessionFinished) else "stopped"
+            self.pending.add_end(self._id, self.info, self._started_wall, status, self.engine.ended_wall or 0.0)
         else:
             return
-        self._flush()
+        self.flush()
 
-    def _flush(self) -> None:
-        """Write everything pending, in order; stop at the first failure."""
+    def _add_step(self, run: StepRun) -> None:
+        assert self._started_wall is not None
+        self.pending.add_step(self._id, self.info, self._started_wall, run)
+
+    def flush(self) -> bool:
+        """Write everything pending, in order; stop at the first failure. True once all is saved."""
         if self._started_wall is None:
-            return
+            return True
         try:
-            if self.session_id is None:
-                self.store.begin_session(self.info, self._started_wall, session_id=self._id)
-                self.session_id = self._id
-                for run in self.engine.runs:
-                    self._dirty[run.seq] = None
-            runs = {run.seq: run for run in self.engine.runs}
-            for seq in sorted(self._dirty):
-                self.store.save_step(self.session_id, runs[seq])
-                del self._dirty[seq]
-            if self._end is not None:
-                self.store.end_session(self.session_id, self._end, self.engine.ended_wall or 0.0)
-                self._end = None
+            self.pending.write_to(self.store)
         except StoreError as exc:
             self.failed_writes += 1
-            self.failure = str(exc)
+            self._failure = str(exc)
             if not self._told:
                 self._told = True
                 if self.on_failure is not None:
                     self.on_failure(str(exc))
-            return
-        self.failure = None
+            return False
+        self._failure = None
+        return True

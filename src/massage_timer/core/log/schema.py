@@ -32,11 +32,12 @@ ones that write backups included, goes through :func:`configure`.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .errors import StoreTooNew
+from .errors import LogShapeError, StoreTooNew
 
 SCHEMA_VERSION = 2
 
@@ -173,15 +174,89 @@ def statements(script: str) -> Iterable[str]:
             yield part.strip()
 
 
+def is_new_log(conn: sqlite3.Connection) -> bool:
+    """True for a database with no tables and ``user_version`` 0 (what SQLite creates; a log not begun)."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) != 0:
+        return False
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    return not [n for n in names if not n.startswith("sqlite_")]
+
+
+def new_log() -> sqlite3.Connection:
+    """An in-memory log with the current schema and no sessions (an empty log, read-only)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    migrate(conn, Path(":memory:"))
+    return conn
+
+
+@functools.cache
+def expected_columns(version: int) -> dict[str, dict[str, tuple[str, int, int]]]:
+    """Each table's columns at schema ``version``: name -> (type, not null, primary key position).
+
+    Built by running the migrations on an empty in-memory database, so it can never
+    disagree with what :func:`migrate` makes.
+    """
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for target in range(1, version + 1):
+            for statement in statements(MIGRATIONS[target]):
+                conn.execute(statement)
+        return {table: table_columns(conn, table) for table in ("sessions", "step_runs")}
+    finally:
+        conn.close()
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, int, int]]:
+    rows = conn.execute('SELECT name, type, "notnull", pk FROM pragma_table_info(?)', (table,)).fetchall()
+    return {str(name): (str(kind).upper(), int(notnull), int(pk)) for name, kind, notnull, pk in rows}
+
+
+def _names(names: list[str], most: int = 4) -> str:
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
+
+
+def _column_problems(conn: sqlite3.Connection, version: int) -> list[str]:
+    problems = []
+    for table, expected in expected_columns(version).items():
+        actual = table_columns(conn, table)
+        missing = [name for name in expected if name not in actual]
+        extra = [name for name in actual if name not in expected]
+        changed = [name for name in expected if name in actual and actual[name] != expected[name]]
+        for words, names in (("lacks the columns", missing), ("has unknown columns", extra)):
+            if names:
+                problems.append(f"its table {table} {words} {_names(names)}")
+        if changed:
+            problems.append(f"its table {table} has columns of another kind ({_names(changed)})")
+    return problems
+
+
 def check_log(conn: sqlite3.Connection) -> None:
+    """Whether the database on ``conn`` is a whole Massage Timer log; only reads.
+
+    Checks SQLite's ``quick_check`` and, for a log of a schema this version knows, its
+    tables and their columns against what that schema version has. A database with no
+    tables and ``user_version`` 0 is a new log.
+
+    Raises:
+        LogShapeError: the file is damaged or not a Massage Timer log (the message says how).
+        sqlite3.DatabaseError: SQLite could not read it (locked, I/O error, not a database).
+    """
     result = conn.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
-        raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+        raise LogShapeError(f"it is damaged (SQLite's check says: {result})")
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = {t for t in tables if not t.startswith("sqlite_")}
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version >= 1 and version <= SCHEMA_VERSION and not {"sessions", "step_runs"} <= tables:
-        raise sqlite3.DatabaseError("the tables of the session log are missing")
-    if version == 0 and tables:
-        raise sqlite3.DatabaseError(
-            "it holds tables that are not a Massage Timer log (" + ", ".join(sorted(tables)) + ")"
-        )
+    if version == 0:
+        if tables:
+            raise LogShapeError("it holds tables that are not a Massage Timer log (" + ", ".join(sorted(tables)) + ")")
+        return
+    if version > SCHEMA_VERSION:
+        return  # refuse_newer says so
+    missing = sorted({"sessions", "step_runs"} - tables)
+    if missing:
+        raise LogShapeError(f"the tables of the session log are missing ({', '.join(missing)})")
+    problems = _column_problems(conn, version)
+    if problems:
+        raise LogShapeError(f"it is not a Massage Timer log of schema {version}: " + "; ".join(problems))

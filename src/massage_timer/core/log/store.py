@@ -18,21 +18,43 @@ from pathlib import Path
 
 from ..paths import create_private
 from ..session.events import StepRun
-from .errors import StoreReadOnly, StoreWriteError, write_failure
+from ..text import notes_problem
+from .errors import NotesTooLong, StoreReadOnly, StoreWriteError, write_failure
+from .pending import PendingWrites, pending_path
 from .queries import LogQueries
 from .records import SessionInfo, local_offset_minutes
-from .schema import REFRESH_TOTALS, configure
+from .schema import REFRESH_TOTALS, configure, new_log
 
 
 class Store(LogQueries):
     """The session log. Create with :func:`open_store`.
 
-    ``read_only`` stores refuse writes with :class:`StoreReadOnly`."""
+    ``read_only`` stores refuse writes with :class:`StoreReadOnly`.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
+    ``reader_uri`` is how :meth:`reader` connects: ``mode=ro`` on the file by default;
+    the opener passes ``immutable=1`` where it had to, and None for a log with no
+    tables yet (an empty log, read-only: readers get an empty in-memory log).
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False, reader_uri: str | None = ""
+    ) -> None:
         self.conn = conn
         self.path = path
         self.read_only = read_only
+        self.reader_uri = f"{path.absolute().as_uri()}?mode=ro" if reader_uri == "" else reader_uri
+        self.pending = PendingWrites(pending_path(path))
+        """What the log could not take yet (see :mod:`.pending`); the opener fills it from the file."""
+        self.disk_full = False
+        """The disk was full when the log was opened (it is read-only, or its writes wait)."""
+
+    def replace_connection(self, conn: sqlite3.Connection, *, read_only: bool, reader_uri: str | None = "") -> None:
+        """Use ``conn`` from now on (the log became writable again); the old connection is closed."""
+        old, self.conn = self.conn, conn
+        self.read_only = read_only
+        self.reader_uri = f"{self.path.absolute().as_uri()}?mode=ro" if reader_uri == "" else reader_uri
+        with contextlib.suppress(sqlite3.Error):
+            old.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -60,14 +82,18 @@ class Store(LogQueries):
     def close(self) -> None:
         self.conn.close()
 
-    def begin_session(self, info: SessionInfo, started_ts: float, session_id: str | None = None) -> str:
+    def begin_session(
+        self, info: SessionInfo, started_ts: float, session_id: str | None = None, *, if_absent: bool = False
+    ) -> str:
+        """Write a new running session; ``if_absent`` leaves a session with that id as it is (a replay)."""
         sid = session_id or str(uuid.uuid4())
         with self._tx() as c:
             c.execute(
                 "INSERT INTO sessions (id, protocol_id, protocol_title, protocol_sha256, variant,"
                 " person, performed_by, side, stage, started_ts, utc_offset_min, status,"
                 " steps_total, pain_before, reviewed)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?,1)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?,1)"
+                + (" ON CONFLICT (id) DO NOTHING" if if_absent else ""),
                 (
                     sid,
                     info.protocol_id,
@@ -174,6 +200,8 @@ class Store(LogQueries):
                 sets.append(f"{name}=?")
                 args.append(value)
         if notes is not None:
+            if (too_long := notes_problem(notes)) is not None:
+                raise NotesTooLong(f"The notes were not saved in the session log {self.path}: {too_long}.")
             sets.append("notes=?")
             args.append(notes)
         if reviewed is not None:
@@ -187,11 +215,17 @@ class Store(LogQueries):
     def delete_session(self, session_id: str) -> None:
         with self._tx() as c:
             c.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+        self.pending.forget(session_id)
 
-    def mark_interrupted(self) -> list[str]:
-        """Sessions left running by a crash become ``interrupted`` (and wait for review)."""
+    def mark_interrupted(self, *, only: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> list[str]:
+        """Sessions left running by a crash become ``interrupted`` (and wait for review).
+
+        ``only`` limits it to those ids; ``exclude`` spares sessions whose real end is
+        still to be written (:mod:`.pending`).
+        """
         with self._tx() as c:
             ids = [r[0] for r in c.execute("SELECT id FROM sessions WHERE status='running'")]
+            ids = [sid for sid in ids if sid not in set(exclude) and (only is None or sid in set(only))]
             for sid in ids:
                 last = c.execute(
                     "SELECT MAX(COALESCE(ended_ts, started_ts)) FROM step_runs WHERE session_id=?",
@@ -210,9 +244,11 @@ class Store(LogQueries):
 
     def reader(self) -> Store:
         """A read-only Store on a new connection, for queries on another thread."""
-        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        if self.reader_uri is None:
+            return Store(new_log(), self.path, read_only=True, reader_uri=None)
+        conn = sqlite3.connect(self.reader_uri, uri=True, isolation_level=None)
         configure(conn, read_only=True)
-        return Store(conn, self.path, read_only=True)
+        return Store(conn, self.path, read_only=True, reader_uri=self.reader_uri)
 
     def backup_to(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite backup API, never a file copy).

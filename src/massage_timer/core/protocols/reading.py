@@ -2,6 +2,11 @@
 
 Loading never raises anything but :class:`ProtocolError`, whose message names
 the file and the place: ``my.toml: steps[2].duration.max: must be >= min (2m)``.
+
+A file may start with a UTF-8 byte order mark (Windows Notepad writes one). No text
+may hold a control character (an escape sequence in a title could clear or retitle
+the terminal of whoever lists the protocols); multi-line text (instructions, a
+summary) may keep line breaks and tabs.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import msgspec
 
 from ..durations import format_duration
 from ..image_refs import check_image_ref, safe_join
+from ..text import control_character, escaped
 from .format import (
     MAX_FILE_BYTES,
     MAX_NESTING,
@@ -42,7 +48,8 @@ def _msgspec_problem(err: msgspec.ValidationError) -> Problem:
     what = what.replace("Object contains unknown field", "unknown field")
     what = what.replace("Object missing required field", "missing required field")
     what = what.replace("Expected `", "expected `")
-    return Problem(where or "(top level)", what)
+    # msgspec quotes unknown keys as they are: never let a key's escape sequence reach a terminal
+    return Problem(escaped(where) or "(top level)", escaped(what))
 
 
 def _display_name(path: Path) -> str:
@@ -85,6 +92,7 @@ def parse_protocol(data: bytes, name: str, image_roots: Iterable[Path] = ()) -> 
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProtocolError(name, [Problem("", f"is not UTF-8 text (byte {exc.start})")]) from None
+    text = text.removeprefix("\ufeff")  # a byte order mark, as Windows Notepad writes
     if "\x00" in text:
         raise ProtocolError(name, [Problem("", "contains NUL characters; is it really a TOML file?")])
     try:
@@ -152,7 +160,51 @@ def _nesting(value: object) -> int:
     return deepest
 
 
+def _texts(protocol: Protocol) -> Iterable[tuple[str, str, bool]]:
+    """Every text of a protocol as (where, text, may span lines)."""
+    yield "id", protocol.id, False
+    yield "title", protocol.title, False
+    yield "summary", protocol.summary, True
+    yield "source", protocol.source, False
+    yield "image", protocol.image or "", False
+    for i, item in enumerate(protocol.contraindications):
+        yield f"contraindications[{i}].id", item.id, False
+        yield f"contraindications[{i}].question", item.question, True
+        yield f"contraindications[{i}].reason", item.reason, True
+    for i, text in enumerate(protocol.precautions):
+        yield f"precautions[{i}]", text, True
+    for i, text in enumerate(protocol.equipment):
+        yield f"equipment[{i}]", text, False
+    for i, variant in enumerate(protocol.variants):
+        yield f"variants[{i}].id", variant.id, False
+        yield f"variants[{i}].title", variant.title, False
+        yield f"variants[{i}].description", variant.description, True
+    for i, step in enumerate(protocol.steps):
+        where = f"steps[{i}]"
+        yield f"{where}.id", step.id, False
+        yield f"{where}.title", step.title, False
+        yield f"{where}.instructions", step.instructions, True
+        yield f"{where}.image", step.image or "", False
+        for j, variant_id in enumerate(step.variants):
+            yield f"{where}.variants[{j}]", variant_id, False
+        for j, cue in enumerate(step.cues):
+            yield f"{where}.cues[{j}].at", cue.at if isinstance(cue.at, str) else "", False
+            yield f"{where}.cues[{j}].text", cue.text, False
+            yield f"{where}.cues[{j}].image", cue.image or "", False
+
+
+def _control_problems(protocol: Protocol) -> Iterable[Problem]:
+    for where, text, multiline in _texts(protocol):
+        found = control_character(text, multiline=multiline)
+        if found is not None:
+            yield Problem(where, f"contains a control character ({found})")
+
+
 def _semantic_problems(protocol: Protocol, roots: tuple[Path, ...]) -> Iterable[Problem]:
+    controls = list(_control_problems(protocol))
+    if controls:
+        yield from controls
+        return  # the checks below quote these texts; one problem each is enough
     if not protocol.steps:
         yield Problem("steps", "a protocol needs at least one step")
     if len(protocol.steps) > MAX_STEPS:

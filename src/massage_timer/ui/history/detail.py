@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...core.log import SessionRow, StepRow
 from ..widgets.basics import button, plain_label, set_role
+from ..widgets.notes_box import NotesEdit
 from .model import STATUS_LABELS, format_duration, format_pain, local_datetime
 
 OUTCOME_LABELS = {
@@ -119,13 +119,14 @@ class SessionDetail(QScrollArea):
         notes_label = QLabel("&Notes")
         set_role(notes_label, "heading")
         n.addWidget(notes_label)
-        self.notes = QPlainTextEdit()
+        self.notes = NotesEdit()
         notes_label.setBuddy(self.notes)
         self.notes.setObjectName("NotesEdit")
         self.notes.setPlaceholderText("How did it go? Anything to tell the doctor?")
         self.notes.setMinimumHeight(90)
         self.notes.textChanged.connect(self._on_notes_changed)
         n.addWidget(self.notes, 1)
+        n.addWidget(self.notes.counter)
         row = QHBoxLayout()
         self.save_button = button("Save notes", "primary", "Save the notes of this session")
         self.save_button.setObjectName("SaveNotesButton")
@@ -200,7 +201,8 @@ class SessionDetail(QScrollArea):
             self._fit_steps()
 
     def _on_notes_changed(self) -> None:
-        self.save_button.setEnabled(self.session is not None and self.notes.toPlainText() != self.session.notes)
+        changed = self.session is not None and self.notes.toPlainText() != self.session.notes
+        self.save_button.setEnabled(changed and not self.notes.over_limit())
 
     def _on_save(self) -> None:
         if self.session is not None:

@@ -55,6 +55,19 @@ def format_duration(seconds: float | None) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
+TOOLTIP_CHARS = 600
+"""A tooltip shows at most this much of a note (Qt would lay out a 1 MB note for every hover)."""
+
+
+def tooltip_html(text: str) -> str:
+    """A tooltip for a note or a title: escaped (always shown literally), long text shortened."""
+    more = len(text) - TOOLTIP_CHARS
+    shown = html.escape(text[:TOOLTIP_CHARS] if more > 0 else text)
+    if more > 0:
+        shown += f"…<br><i>({more:,} more characters; the whole note is shown below the table)</i>"
+    return f"<p style='white-space:pre-wrap'>{shown}</p>"
+
+
 def format_pain(before: int | None, after: int | None) -> str:
     if before is None and after is None:
         return ""
@@ -170,8 +183,7 @@ class HistoryModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             text = s.protocol_title if col == COL_PROTOCOL else s.notes
-            # Explicit rich text with everything escaped: a note is always shown literally.
-            return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else None
+            return tooltip_html(text) if text else None
         if col == COL_DATE:
             return format_when(s.started_ts, s.utc_offset_min)
         if col == COL_PERSON:

@@ -1,45 +1,66 @@
 """A printable session report (PDF) that a person can bring to their doctor.
 
-The report is HTML that this module generates (every string from the log
-escaped) laid out by a QTextDocument and written with QPdfWriter or sent to a
-printer. It needs a QGuiApplication but no window, and no pyqtgraph: the pain
-chart is drawn with QPainter.
+:func:`write_report` reads what the report shows (:func:`read_report`), puts the
+pages together as a QTextDocument (:mod:`.report_layout`: every text from the log
+inserted as plain text, never as markup) and writes them one by one with QPdfWriter,
+with a page number on each. It needs a QGuiApplication but no window and no
+pyqtgraph (the pain chart is drawn with QPainter, :mod:`.report_chart`), so it can
+run on a worker thread (:mod:`.report_job`): Qt's text documents, QPainter on a PDF
+writer and images are reentrant, and nothing here touches a widget or a pixmap.
+
+It says how far it got and stops when asked (between two pieces or two pages). The
+PDF is written under a temporary name and renamed into place once complete, so a
+cancel or an error never leaves a half file.
 """
 
 from __future__ import annotations
 
-import html
+import errno
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
-    QImage,
     QPageLayout,
     QPageSize,
     QPainter,
-    QPainterPath,
+    QPalette,
     QPdfWriter,
-    QPen,
     QTextDocument,
 )
 
-from ...core.log import Filter, SessionRow, Store
-from .model import STATUS_LABELS, format_duration, format_pain, local_datetime
+from ...core.log import Filter, Store
+from ...core.paths import private_replacement
+from .model import STATUS_LABELS
+from .report_chart import day, pain_chart, pain_points
+from .report_layout import DISCLAIMER, TITLE, ReportData, compose
 
-TITLE = "Massage Timer — session report"
-DISCLAIMER = "Massage Timer guides massage routines; it does not diagnose. Show this report to your doctor."
+__all__ = [
+    "DISCLAIMER",
+    "TITLE",
+    "ReportCancelled",
+    "ReportData",
+    "build_document",
+    "pain_chart",
+    "pain_points",
+    "read_report",
+    "write_report",
+]
+
 MAX_TABLE_ROWS = 500
 """The session table lists at most this many (the latest); the summary covers all."""
-CHART_URL = QUrl("massage-timer://pain-chart.png")
-_BEFORE = QColor("#d9822b")
-_AFTER = QColor("#2a7f86")
+Progress = Callable[[float, str], None]
+"""Told how far the report is (0 to 1) and what it does."""
+# How the progress is shared out: reading, putting the pages together, laying them out, writing.
+_READ, _COMPOSE, _LAYOUT = 0.05, 0.2, 0.35
 
 
-def _day(ts: float) -> str:
-    return datetime.fromtimestamp(ts).strftime("%d %b %Y")
+class ReportCancelled(Exception):
+    """The report was cancelled; nothing was written."""
 
 
 def _period(flt: Filter, first: float | None, last: float | None) -> str:
@@ -47,270 +68,170 @@ def _period(flt: Filter, first: float | None, last: float | None) -> str:
     end = flt.until_ts - 1 if flt.until_ts is not None else last
     if start is None or end is None:
         return "—"
-    return f"{_day(start)} – {_day(end)}"
+    return f"{day(start)} – {day(end)}"
 
 
-def _hours(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-
-
-def _avg(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
-
-
-def pain_points(
-    rows: list[tuple[float, int | None, int | None]], limit: int = 400
-) -> list[tuple[float, float | None, float | None]]:
-    """The pain ratings to draw: each session, or weekly averages when there are many."""
-    if len(rows) <= limit:
-        return [(ts, b, a) for ts, b, a in rows]
-    weeks: dict[int, list[float]] = {}
-    for ts, b, a in rows:
-        acc = weeks.setdefault(int(ts // (7 * 86400)), [0.0, 0.0, 0.0, 0.0])
-        if b is not None:
-            acc[0] += b
-            acc[1] += 1
-        if a is not None:
-            acc[2] += a
-            acc[3] += 1
-    return [
-        (
-            (w + 0.5) * 7 * 86400,
-            acc[0] / acc[1] if acc[1] else None,
-            acc[2] / acc[3] if acc[3] else None,
-        )
-        for w, acc in sorted(weeks.items())
-    ]
-
-
-def _fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
-    """Least-squares slope and intercept, or None with fewer than two distinct x."""
-    n = len(points)
-    if n < 2:
-        return None
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    if sxx == 0:
-        return None
-    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
-    return slope, my - slope * mx
-
-
-def pain_chart(rows: list[tuple[float, int | None, int | None]], width: int = 1400, height: int = 520) -> QImage | None:
-    """A simple before/after pain chart with trend lines, or None without ratings."""
-    points = pain_points(rows)
-    if not points:
-        return None
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    p = QPainter(image)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    font = QFont()
-    font.setPixelSize(22)
-    p.setFont(font)
-    left, right, top, bottom = 70, 30, 50, 60
-    plot = QRectF(left, top, width - left - right, height - top - bottom)
-    x0 = points[0][0]
-    x1 = points[-1][0]
-    if x1 - x0 < 86400:
-        x0, x1 = x0 - 43200, x1 + 43200
-
-    def pos(x: float, y: float) -> QPointF:
-        return QPointF(
-            plot.left() + (x - x0) / (x1 - x0) * plot.width(),
-            plot.bottom() - y / 10 * plot.height(),
-        )
-
-    grid = QPen(QColor("#d5dad7"), 1)
-    p.setPen(grid)
-    for v in range(0, 11, 2):
-        y = pos(x0, v).y()
-        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-        p.setPen(QColor("#1d2428"))
-        p.drawText(
-            QRectF(0, y - 14, left - 12, 28),
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            str(v),
-        )
-        p.setPen(grid)
-    p.setPen(QColor("#1d2428"))
-    for frac in (0.0, 0.5, 1.0):
-        x = x0 + (x1 - x0) * frac
-        align = {
-            0.0: Qt.AlignmentFlag.AlignLeft,
-            0.5: Qt.AlignmentFlag.AlignHCenter,
-            1.0: Qt.AlignmentFlag.AlignRight,
-        }[frac]
-        px = pos(x, 0).x()
-        rect = QRectF(px - (0 if frac == 0 else 200 if frac == 1 else 100), plot.bottom() + 10, 200, 34)
-        p.drawText(rect, int(align | Qt.AlignmentFlag.AlignTop), _day(x))
-    for i, (name, color) in enumerate((("Before", _BEFORE), ("After", _AFTER))):
-        series = [(x, v) for x, *vals in points if (v := vals[i]) is not None]
-        p.setPen(QPen(color.darker(120), 1.5))
-        p.setBrush(color)
-        radius = 5 if len(points) > 100 else 7
-        for x, v in series:
-            p.drawEllipse(pos(x, v), radius, radius)
-        fit = _fit(series)
-        if fit is not None:
-            slope, intercept = fit
-            xa, xb = series[0][0], series[-1][0]
-            path = QPainterPath(pos(xa, max(0.0, min(10.0, slope * xa + intercept))))
-            path.lineTo(pos(xb, max(0.0, min(10.0, slope * xb + intercept))))
-            pen = QPen(color, 4, Qt.PenStyle.DashLine)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawPath(path)
-        # Legend
-        lx = plot.left() + 10 + i * 380
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(color)
-        p.drawEllipse(QPointF(lx + 8, 22), 8, 8)
-        p.setPen(QColor("#1d2428"))
-        p.drawText(
-            QRectF(lx + 24, 6, 340, 32),
-            int(Qt.AlignmentFlag.AlignVCenter),
-            f"{name} (dashed: trend)",
-        )
-    p.end()
-    return image
-
-
-def _row_html(s: SessionRow) -> str:
-    when = local_datetime(s.started_ts, s.utc_offset_min).strftime("%Y-%m-%d %H:%M")
-    cells = (
-        when,
-        s.protocol_title,
-        format_duration(s.actual_seconds),
-        STATUS_LABELS.get(s.status, s.status),
-        format_pain(s.pain_before, s.pain_after) or "—",
-        s.notes,
-    )
-    return "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>"
-
-
-def report_html(store: Store, flt: Filter, *, with_chart: bool = True) -> tuple[str, int, QImage | None]:
-    """The report as HTML, the number of sessions, and the pain chart image (or None)."""
+def read_report(store: Store, flt: Filter, *, with_chart: bool = True) -> ReportData:
+    """Everything the report of the filtered sessions shows (a few queries, then plain values)."""
     summary = store.summary(flt)
-    e = html.escape
     persons = [flt.person] if flt.person is not None else summary.persons
-    person_text = ", ".join(persons) if persons else "—"
-    generated = datetime.now(UTC).astimezone().strftime("%d %b %Y, %H:%M")
-    parts = [
-        "<html><head><style>",
-        "body { font-family: sans-serif; color: #1d2428; }",
-        "h1 { font-size: 18pt; color: #1f6b72; margin-bottom: 2px; }",
-        "h2 { font-size: 13pt; margin-top: 16px; margin-bottom: 4px; }",
-        "td, th { padding: 3px 6px; vertical-align: top; }",
-        "th { background-color: #e9ece8; text-align: left; }",
-        ".muted { color: #5d676c; }",
-        ".disclaimer { margin-top: 18px; padding: 6px; background-color: #fdf3e7; }",
-        "</style></head><body>",
-        f"<h1>{e(TITLE)}</h1>",
-        "<table cellspacing='0'>",
-        f"<tr><td><b>Person{'s' if len(persons) > 1 else ''}</b></td><td>{e(person_text)}</td></tr>",
-        f"<tr><td><b>Period</b></td><td>{e(_period(flt, summary.first_ts, summary.last_ts))}</td></tr>",
+    facts = [
+        ("Persons" if len(persons) > 1 else "Person", ", ".join(persons) if persons else "—"),
+        ("Period", _period(flt, summary.first_ts, summary.last_ts)),
     ]
     if flt.protocol_id is not None:
         titles = dict(store.protocol_ids())
-        parts.append(f"<tr><td><b>Protocol</b></td><td>{e(titles.get(flt.protocol_id, flt.protocol_id))}</td></tr>")
+        facts.append(("Protocol", titles.get(flt.protocol_id, flt.protocol_id)))
     if flt.status is not None:
-        parts.append(f"<tr><td><b>Status</b></td><td>{e(STATUS_LABELS.get(flt.status, flt.status))}</td></tr>")
-    parts.append(f"<tr><td><b>Generated</b></td><td>{e(generated)}</td></tr></table>")
-
-    parts.append("<h2>Summary</h2>")
-    if summary.sessions == 0:
-        parts.append("<p>No sessions in this period.</p>")
-    else:
-        parts.append("<table cellspacing='0'>")
-        parts.append(f"<tr><td>Sessions</td><td><b>{summary.sessions:,}</b></td></tr>")
-        parts.append(f"<tr><td>Total massage time</td><td><b>{e(_hours(summary.active_seconds))}</b></td></tr>")
-        parts.append(
-            f"<tr><td>Average pain before</td><td><b>{_avg(summary.pain_before_avg)}</b> / 10</td></tr>"
-            f"<tr><td>Average pain after</td><td><b>{_avg(summary.pain_after_avg)}</b> / 10</td></tr>"
-        )
-        if summary.pain_change_avg is not None:
-            change = summary.pain_change_avg
-            parts.append(
-                f"<tr><td>Average change in a session</td><td><b>{change:+.1f}</b>"
-                f" <span class='muted'>(over {summary.pain_pairs:,} sessions rated before and after)</span></td></tr>"
-            )
-        parts.append("</table>")
-        parts.append("<h2>Sessions per protocol</h2><table cellspacing='0'>")
-        for _pid, title, count in store.sessions_per_protocol(flt):
-            parts.append(f"<tr><td>{e(title)}</td><td align='right'><b>{count:,}</b></td></tr>")
-        parts.append("</table>")
-
-    image = None
-    if with_chart and summary.sessions:
-        image = pain_chart(store.pain_trend(flt))
-        if image is not None:
-            parts.append("<h2>Pain before and after</h2>")
-            parts.append(f"<p><img src='{CHART_URL.toString()}' width='620'></p>")
-
+        facts.append(("Status", STATUS_LABELS.get(flt.status, flt.status)))
+    facts.append(("Generated", datetime.now(UTC).astimezone().strftime("%d %b %Y, %H:%M")))
+    data = ReportData(facts, summary)
     if summary.sessions:
-        rows = store.sessions(flt, limit=MAX_TABLE_ROWS)
-        rows.reverse()
-        parts.append("<h2>Sessions</h2>")
-        if summary.sessions > len(rows):
-            parts.append(
-                f"<p class='muted'>The latest {len(rows):,} of {summary.sessions:,} sessions;"
-                " the summary above covers all of them.</p>"
-            )
-        parts.append(
-            "<table width='100%' border='1' cellspacing='0' cellpadding='3' style='border-color: #c9cfcc;'>"
-            "<tr><th width='15%'>Date</th><th width='22%'>Protocol</th><th width='10%'>Duration</th>"
-            "<th width='12%'>Status</th><th width='8%'>Pain</th><th>Notes</th></tr>"
-        )
-        parts.extend(_row_html(s) for s in rows)
-        parts.append("</table>")
-
-    parts.append(f"<p class='disclaimer'><b>{e(DISCLAIMER)}</b></p>")
-    parts.append("</body></html>")
-    return "\n".join(parts), summary.sessions, image
+        data.per_protocol = [(title, count) for _pid, title, count in store.sessions_per_protocol(flt)]
+        if with_chart:
+            data.chart = pain_chart(store.pain_trend(flt))
+        data.rows = store.sessions(flt, limit=MAX_TABLE_ROWS)
+        data.rows.reverse()
+    return data
 
 
-def build_document(store: Store, flt: Filter) -> tuple[QTextDocument, int]:
-    """The report laid out as a QTextDocument (for a PDF or a printer)."""
-    text, count, image = report_html(store, flt)
+class _Steps:
+    """Passes progress on, and stops the report (:class:`ReportCancelled`) once it is cancelled."""
+
+    def __init__(self, progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def __call__(self, done: float, what: str) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise ReportCancelled
+        if self._progress is not None:
+            self._progress(done, what)
+
+    def part(self, start: float, end: float) -> Callable[[float, str], None]:
+        """The same, for a phase that makes up ``start`` to ``end`` of the whole."""
+        return lambda done, what: self(start + (end - start) * done, what)
+
+
+def _new_document(writer: QPdfWriter | None = None) -> QTextDocument:
     doc = QTextDocument()
+    if writer is not None:
+        doc.documentLayout().setPaintDevice(writer)  # lay out in the PDF's units, not the screen's
+    doc.setUndoRedoEnabled(False)
+    doc.setPageSize(QSizeF(0, 0))  # a null page: nothing is laid out while the report is put together
     doc.setDocumentMargin(0)
     font = QFont()
     font.setPointSizeF(9.5)
     doc.setDefaultFont(font)
-    if image is not None:
-        doc.addResource(QTextDocument.ResourceType.ImageResource, CHART_URL, image)
-    doc.setHtml(text)
-    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, TITLE)
-    return doc, count
+    return doc
 
 
-def write_report(store: Store, flt: Filter, path: Path) -> int:
-    """Write the report of the filtered sessions as a PDF at ``path``; returns the session count.
+def build_document(store: Store, flt: Filter) -> tuple[QTextDocument, int]:
+    """The report as a QTextDocument (to look at its text), and the number of sessions."""
+    data = read_report(store, flt)
+    doc = _new_document()
+    compose(doc, data, lambda _done, _what: None)
+    return doc, data.summary.sessions
 
-    Raises:
-        OSError: the file cannot be written.
-    """
-    doc, count = build_document(store, flt)
-    path = Path(path)
-    # QPdfWriter does not report failures: check that the place is writable first.
-    with open(path, "wb"):
-        pass
-    writer = QPdfWriter(str(path))
+
+def _lay_out(doc: QTextDocument, step: Callable[[float, str], None]) -> int:
+    """Lay the pages out a piece at a time (so that a cancel is heard); returns the page count."""
+    layout = doc.documentLayout()
+    total = max(1, doc.characterCount())
+    block = doc.begin()
+    n = done = 0
+    while block.isValid():
+        n += 1
+        if n % 40 == 0 or block.position() - done > 10_000:
+            layout.blockBoundingRect(block)  # lays the document out down to this block
+            done = block.position()
+            step(done / total, "Laying out the pages…")
+        block = block.next()
+    return doc.pageCount()
+
+
+def _draw_page(painter: QPainter, doc: QTextDocument, index: int, pages: int, footer: float) -> None:
+    size = doc.pageSize()
+    view = QRectF(0, index * size.height(), size.width(), size.height())
+    painter.save()
+    painter.translate(0, -view.top())
+    painter.setClipRect(view)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.clip = view
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Text, QColor("black"))  # never the screen's (dark) scheme
+    context.palette = palette
+    doc.documentLayout().draw(painter, context)
+    painter.restore()
+    font = QFont(doc.defaultFont())
+    font.setPointSizeF(7.5)
+    painter.setFont(font)
+    painter.setPen(QColor("#5d676c"))
+    band = QRectF(0, size.height(), size.width(), footer)
+    bottom = Qt.AlignmentFlag.AlignBottom
+    painter.drawText(band, int(Qt.AlignmentFlag.AlignLeft | bottom), TITLE)
+    painter.drawText(band, int(Qt.AlignmentFlag.AlignRight | bottom), f"Page {index + 1} of {pages}")
+
+
+def _write_pdf(data: ReportData, target: Path, step: _Steps) -> None:
+    writer = QPdfWriter(str(target))
     writer.setTitle(TITLE)
     writer.setCreator("Massage Timer")
     writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 16, 18, 16),
-        )
+        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(20, 16, 20, 12))
     )
     writer.setResolution(300)
-    doc.print_(writer)
-    del writer  # finishes the file
-    if path.stat().st_size == 0:
-        raise OSError(f"nothing was written to {path}")
-    return count
+    body = writer.pageLayout().paintRectPixels(writer.resolution())
+    footer = writer.resolution() * 7 / 25.4  # a 7 mm band for the page number
+    doc = _new_document(writer)
+    compose(doc, data, step.part(_READ, _COMPOSE))
+    doc.setPageSize(QSizeF(body.width(), body.height() - footer))  # only now: no layout while composing
+    pages = _lay_out(doc, step.part(_COMPOSE, _LAYOUT))
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(errno.EIO, "the PDF could not be started")
+    try:
+        for index in range(pages):
+            step(_LAYOUT + (1 - _LAYOUT) * index / pages, f"Writing page {index + 1} of {pages}…")
+            if index and not writer.newPage():
+                raise OSError(errno.EIO, "a new page could not be added")
+            _draw_page(painter, doc, index, pages, footer)
+    finally:
+        painter.end()
+
+
+def _check_pdf(partial: Path) -> None:
+    """QPdfWriter reports no write errors: a PDF without its end was cut short (a full disk)."""
+    with open(partial, "rb") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - 1024))
+        if size == 0 or b"%%EOF" not in handle.read():
+            raise OSError(errno.ENOSPC, "the PDF was not written completely")
+
+
+def write_report(
+    store: Store,
+    flt: Filter,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the report of the filtered sessions as a PDF at ``path``; returns the session count.
+
+    ``progress`` hears how far it got; once ``cancelled()`` is true the report stops
+    and nothing is written. ``path`` is replaced only by a complete PDF (0600).
+
+    Raises:
+        ReportCancelled: ``cancelled()`` became true (``path`` is untouched).
+        OSError: the file cannot be written; its ``filename`` is ``path``.
+    """
+    step = _Steps(progress, cancelled)
+    step(0.0, "Reading the sessions…")
+    data = read_report(store, flt)
+    with private_replacement(Path(path)) as partial:
+        _write_pdf(data, partial, step)
+        _check_pdf(partial)
+    if progress is not None:
+        progress(1.0, "Saved")
+    return data.summary.sessions

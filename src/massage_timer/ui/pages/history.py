@@ -2,7 +2,9 @@
 
 The page wires History's pieces (``massage_timer.ui.history``) together: the
 filter bar, the table model, the detail pane, the charts and the doctor's
-report. It does the log's writing (notes, deletes) and the exports.
+report. It does the log's writing (notes, deletes) and the exports: a CSV file is
+private (0600) and complete or not there at all; the report is written on a worker
+thread behind a progress dialog with Cancel (:mod:`..history.report_job`).
 
 pyqtgraph is heavy: the charts module is imported the first time the Charts
 tab is shown, never when this module is imported. Chart numbers are read on a
@@ -30,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.log import Filter, SessionRow, Store, StoreError, export_csv
+from ...core.log import CSV_BOM_DEFAULT, Filter, SessionRow, Store, StoreError, write_export_file
+from ...core.log.errors import file_write_failure
 from ..history.chart_loader import ChartLoader
 from ..history.detail import SessionDetail
 from ..history.filters import ALL_TIME, CUSTOM, FilterBar
@@ -44,8 +47,15 @@ from ..history.model import (
     HistoryModel,
     local_datetime,
 )
+from ..history.report_job import ReportJob, ReportOutcome
 from ..settings import Settings
 from ..widgets.basics import button, plain_label, tell
+
+CSV_FILTERS = {
+    True: "CSV for spreadsheets, UTF-8 with BOM (*.csv)",
+    False: "CSV, plain UTF-8 (*.csv)",
+}
+"""The save dialog's file types: with a byte order mark (spreadsheets read accents right) or without."""
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
@@ -64,12 +74,15 @@ class HistoryPage(QWidget):
 
     charts_updated = Signal()
     """The charts show the current filter (for tests and benchmarks)."""
+    report_finished = Signal(object)
+    """A report was written, cancelled or failed (its :class:`ReportOutcome`)."""
 
     def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.settings = settings
         self.charts: Any = None  # charts.HistoryCharts, created on first view
+        self.report_job: ReportJob | None = None
         self._charts_stale = True
         self._charts_generation = 0
         self._loader = ChartLoader(store, self)
@@ -336,30 +349,32 @@ class HistoryPage(QWidget):
     def _default_name(self, suffix: str) -> str:
         return str(Path.home() / f"massage-sessions-{date.today().isoformat()}.{suffix}")
 
-    def export_csv_to(self, path: Path) -> int:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            return export_csv(self.store, handle, self.current_filter())
+    def export_csv_to(self, path: Path, *, bom: bool = CSV_BOM_DEFAULT) -> int:
+        """Write the filtered sessions as a private CSV file; returns the count (OSError if it cannot)."""
+        return write_export_file(self.store, path, "csv", self.current_filter(), bom=bom)
 
     def _on_export_csv(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export sessions as CSV", self._default_name("csv"), "CSV files (*.csv)"
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export sessions as CSV",
+            self._default_name("csv"),
+            ";;".join(CSV_FILTERS.values()),
+            CSV_FILTERS[CSV_BOM_DEFAULT],
         )
         if not name:
             return
         path = Path(name)
+        bom = next((with_bom for with_bom, text in CSV_FILTERS.items() if text == chosen), CSV_BOM_DEFAULT)
         try:
-            n = self.export_csv_to(path)
+            n = self.export_csv_to(path, bom=bom)
         except OSError as exc:
-            tell(
-                self,
-                "Export CSV",
-                f"The file {path} could not be written: {exc.strerror or exc}",
-                warning=True,
-            )
+            tell(self, "Export CSV", f"The sessions were not exported. {file_write_failure(path, exc)}", warning=True)
             return
         self.count_label.setText(f"Exported {n:,} session{'s' if n != 1 else ''} to {path.name}")
 
     def _on_report(self) -> None:
+        if self.report_job is not None and self.report_job.running():
+            return
         name, _ = QFileDialog.getSaveFileName(
             self,
             "Save the doctor report",
@@ -368,17 +383,21 @@ class HistoryPage(QWidget):
         )
         if not name:
             return
-        from ..history.report import write_report
+        self.report_button.setEnabled(False)
+        self.report_job = ReportJob(self.store, self.current_filter(), Path(name), self)
+        self.report_job.done.connect(self._on_report_done)
+        self.report_job.start()
 
-        path = Path(name)
-        try:
-            n = write_report(self.store, self.current_filter(), path)
-        except OSError as exc:
-            tell(
-                self,
-                "Doctor report",
-                f"The report {path} could not be written: {exc.strerror or exc}",
-                warning=True,
-            )
-            return
-        self.count_label.setText(f"Report of {n:,} session{'s' if n != 1 else ''} saved as {path.name}")
+    def _on_report_done(self, outcome: ReportOutcome) -> None:
+        self.report_button.setEnabled(True)
+        if self.report_job is not None:
+            self.report_job.deleteLater()
+            self.report_job = None
+        if outcome.cancelled:
+            self.count_label.setText(f"Report cancelled; {outcome.path.name} was not written")
+        elif outcome.error:
+            tell(self, "Doctor report", f"The report was not saved. {outcome.error}", warning=True)
+        else:
+            n = outcome.count
+            self.count_label.setText(f"Report of {n:,} session{'s' if n != 1 else ''} saved as {outcome.path.name}")
+        self.report_finished.emit(outcome)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.durations import format_duration
+from ...core.paths import make_private_dirs
 from ...core.protocols.format import LoadedProtocol, Step
 from ...core.protocols.library import Entry, Library
 from ..widgets.basics import button, load_image, plain_label, reflow, restyle, set_role
@@ -309,6 +310,7 @@ class ProtocolsPage(QWidget):
         if self._entries:
             self.list.setCurrentRow(row)
         self.list.blockSignals(False)
+        self._fit_cards()  # new cards take the list's width at once, not at the next resize
         if self._entries:
             self._on_row(row)  # once, whether or not the row changed
         else:
@@ -365,5 +367,5 @@ class ProtocolsPage(QWidget):
         from PySide6.QtCore import QUrl
 
         if self.user_dir:
-            Path(self.user_dir).mkdir(parents=True, exist_ok=True)
+            make_private_dirs(Path(self.user_dir))
             QDesktopServices.openUrl(QUrl.fromLocalFile(self.user_dir))

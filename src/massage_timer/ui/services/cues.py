@@ -9,6 +9,7 @@ silent. :meth:`CuePlayer.status` says why, in words for the Settings page.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import socket
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 from ...core.resources import ResourceError, resource_path
 from ..settings import Settings
 from ..widgets.basics import app_icon
+
+log = logging.getLogger(__name__)
+"""Cue failures go to the app's log: why sound or speech is not available, never what is spoken."""
 
 SOUND_FILES = {
     "step_end": "sounds/step-end.wav",
@@ -160,6 +164,7 @@ class CuePlayer(QObject):
         self._tts: Any = None
         self._speech_ok = False
         self._speech_reason = ""
+        self._speech_logged = ""
         self._tray: QSystemTrayIcon | None = None
         self._pending_speech = QTimer(self)
         self._pending_speech.setSingleShot(True)
@@ -169,7 +174,10 @@ class CuePlayer(QObject):
         if not background:
             self._ensure_sound()
         self._speechd_checked.connect(self._on_speechd_checked)
+        self.speech_changed.connect(self._log_speech)
         self._setup_speech(speech_engine, background)
+        if not self._speech_ok:
+            self._log_speech()
         settings.changed.connect(self._on_setting)
 
     # ------------------------------------------------------------------ sound
@@ -183,6 +191,7 @@ class CuePlayer(QObject):
         if not self._sound_checked:
             self._sound_checked = True
             self._setup_sound()
+            log.log(logging.INFO if self._sound_ok else logging.WARNING, "sound: %s", self._sound_reason)
 
     def warm_up(self) -> None:
         """Get sound ready now (before a session), so that the first cue is on time."""
@@ -256,7 +265,10 @@ class CuePlayer(QObject):
         from PySide6.QtMultimedia import QSoundEffect
 
         if effect.status() == QSoundEffect.Status.Error:
-            self._sound_reason = "a cue sound file could not be played; the system beep stands in"
+            reason = "a cue sound file could not be played; the system beep stands in"
+            if self._sound_reason != reason:
+                log.warning("sound: %s (%s)", reason, effect.source().toLocalFile())
+            self._sound_reason = reason
             return False
         return True
 
@@ -325,6 +337,14 @@ class CuePlayer(QObject):
     def _on_speech_error(self, *_args: object) -> None:
         if self._tts is not None:
             self._speech_reason = f"the speech engine reported an error: {self._tts.errorString()}"
+            log.warning("speech: %s", self._speech_reason)
+
+    def _log_speech(self) -> None:
+        said = self._speech_reason or "ready"
+        if said != self._speech_logged:  # a failure is logged once, however it was reached
+            self._speech_logged = said
+            failed = not self._speech_ok and not self._tts and "is starting" not in said
+            log.log(logging.WARNING if failed else logging.INFO, "speech: %s", said)
 
     def _apply_voice(self) -> None:
         tts = self._tts

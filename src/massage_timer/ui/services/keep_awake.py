@@ -12,12 +12,17 @@ says why in plain words.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from typing import Any
 
 APP_NAME = "Massage Timer"
+NO_SCREEN_CONTROL = "this computer does not let apps keep the screen on"
+"""What the user is told on any desktop that cannot be asked (the details go to the app's log)."""
+
+log = logging.getLogger(__name__)
 
 _DBUS_SERVICE = "org.freedesktop.ScreenSaver"
 _DBUS_PATHS = ("/org/freedesktop/ScreenSaver", "/ScreenSaver")
@@ -56,7 +61,8 @@ class KeepAwake:
             else:
                 self._inhibit_dbus(reason)
         except Exception as exc:  # noqa: BLE001 - best effort, never take the session down
-            self.why_not = f"the system refused to keep the screen on ({exc})"
+            log.warning("keep-awake failed: %r", exc)
+            self.why_not = NO_SCREEN_CONTROL
         return self.active
 
     def release(self) -> None:
@@ -82,7 +88,8 @@ class KeepAwake:
         try:
             from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
         except ImportError as exc:
-            self.why_not = f"Qt's D-Bus module could not be loaded ({exc})"
+            log.warning("keep-awake: Qt's D-Bus module could not be loaded (%s)", exc)
+            self.why_not = NO_SCREEN_CONTROL
             return
         # A connection of our own: closing it ends the inhibition for sure (the
         # screen saver forgets requests of clients that leave the bus), which
@@ -90,7 +97,8 @@ class KeepAwake:
         bus = QDBusConnection.connectToBus(QDBusConnection.BusType.SessionBus, _DBUS_CONNECTION)
         if not bus.isConnected():
             QDBusConnection.disconnectFromBus(_DBUS_CONNECTION)
-            self.why_not = "there is no desktop session bus (D-Bus), so the screen saver cannot be asked to wait"
+            log.info("keep-awake: no D-Bus session bus")
+            self.why_not = NO_SCREEN_CONTROL
             return
         last_error = ""
         for path in _DBUS_PATHS:
@@ -106,7 +114,8 @@ class KeepAwake:
             last_error = reply.errorMessage() or "no answer"
         del iface, bus
         QDBusConnection.disconnectFromBus(_DBUS_CONNECTION)
-        self.why_not = f"the desktop offers no screen saver control ({last_error})"
+        log.info("keep-awake: no screen saver service answered (%s)", last_error)
+        self.why_not = NO_SCREEN_CONTROL
 
     def _release_dbus(self) -> None:
         from PySide6.QtDBus import QDBusConnection
@@ -141,7 +150,8 @@ class KeepAwake:
                 stderr=subprocess.DEVNULL,
             )
         except OSError as exc:
-            self.why_not = f"the 'caffeinate' tool could not be started ({exc.strerror or exc})"
+            log.warning("keep-awake: caffeinate could not be started (%s)", exc.strerror or exc)
+            self.why_not = NO_SCREEN_CONTROL
 
     def _release_macos(self) -> None:
         process = self._process

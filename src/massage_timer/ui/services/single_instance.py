@@ -11,16 +11,26 @@ exits. Qt Network is loaded only then, not before the first window.
 A lock left behind by a crash names a process that no longer runs; QLockFile
 sees that and the next launch takes the lock over. Locks are never considered
 stale by age: a session may run for hours.
+
+A lock that cannot be created at all (a full disk, a read-only disk, no
+permission) is not another instance: the app says why and goes on without the
+one-instance guarantee (:attr:`SingleInstance.problem`), never claiming that
+another copy is running.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import time
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
+
+from ... import APP_NAME
 
 if TYPE_CHECKING:  # Qt Network is imported when first needed, after the window is up
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -60,6 +70,8 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
         self._server: QLocalServer | None = None
         self._clients: list[QLocalSocket] = []
+        self.problem = ""
+        """Why the lock could not be created, when it could not ("" when it is held, by us or another)."""
 
     @cached_property
     def name(self) -> str:
@@ -75,11 +87,47 @@ class SingleInstance(QObject):
         return None
 
     def acquire(self) -> bool:
-        """Take the lock (taking over a stale one). False if another instance has it.
+        """Take the lock (taking over a stale one). False only if another instance has it.
 
+        When the lock file cannot be created at all (see :attr:`problem`), this is True:
+        nothing shows that another instance runs, so the app goes on without the guarantee.
         Call :meth:`listen` next, once there is a window to bring to the front.
         """
-        return self._lock.tryLock(200)
+        if self._lock.tryLock(200):
+            return True
+        if self._lock.error() == QLockFile.LockError.LockFailedError:
+            return False  # held by a running process
+        why = self._why_not_writable()
+        self.problem = (
+            f"The lock file {self.lock_path} cannot be created: {why}. "
+            f"{APP_NAME} goes on, but cannot tell whether another copy of it uses the same data folder: "
+            "do not open it twice." + (" Free some space on that disk." if "full" in why else "")
+        )
+        return True
+
+    def _why_not_writable(self) -> str:
+        """Why a file cannot be written in the data folder, found by trying (Qt does not say)."""
+        probe = self.root / f".{LOCK_NAME}.{os.getpid()}.probe"
+        try:
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, b"%d\n" % os.getpid())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            words = {
+                errno.ENOSPC: "the disk is full",
+                errno.EROFS: "the disk is read-only",
+                errno.EACCES: "there is no permission to write in its folder",
+                errno.EPERM: "there is no permission to write in its folder",
+                errno.ENOENT: "its folder does not exist",
+            }
+            return words.get(exc.errno or 0, (exc.strerror or "it cannot be written").lower())
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+        return "the system refused it"
 
     @property
     def listening(self) -> bool:
@@ -141,7 +189,8 @@ class SingleInstance(QObject):
         if self._server is not None:
             self._server.close()
             self._server = None
-        self._lock.unlock()
+        if self._lock.isLocked():
+            self._lock.unlock()
 
     def _on_connection(self) -> None:
         assert self._server is not None

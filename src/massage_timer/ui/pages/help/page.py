@@ -21,13 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from .... import APP_NAME, __version__
+from ....core.diagnostics import current_log_folder
 from ....core.resources import ResourceError, resource_path
+from ...services.crash_dialog import open_log_folder
 from ...shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
 from ...widgets.basics import app_icon, button, card, plain_label, set_role
 from .texts import (
     APP_SUMMARY,
     ARTICLE_TITLE,
     DISCLAIMER,
+    LOG_FOLDER_NOTE,
     NANTES_ADDITIONAL,
     NANTES_MAIN,
     NERVE_HTML,
@@ -267,9 +270,25 @@ class HelpPage(QWidget):
             tooltip="Check that sounds, voice, illustrations and the session log work here",
         )
         self.self_test_button.clicked.connect(self.self_test_requested)
+        self.open_log_button = button(
+            "Open log folder",
+            tooltip="Show the app's log files (events and errors, no session data) in the file manager",
+        )
+        self.open_log_button.clicked.connect(self._open_log_folder)
         row = QHBoxLayout()
         row.addWidget(self.self_test_button)
+        row.addWidget(self.open_log_button)
         row.addStretch(1)
         column.addLayout(row)
+        self.log_folder_label = plain_label(LOG_FOLDER_NOTE.format(folder=current_log_folder()), "muted")
+        column.addWidget(self.log_folder_label)
+        self.open_log_error = plain_label("", "danger")
+        self.open_log_error.hide()
+        column.addWidget(self.open_log_error)
         column.addStretch(1)
         return scrolling(Readable(content))
+
+    def _open_log_folder(self) -> None:
+        problem = open_log_folder()
+        self.open_log_error.setText(problem)
+        self.open_log_error.setVisible(bool(problem))

@@ -21,6 +21,11 @@ RED_FLAGS_TEXT = (
     "saddle area (groin, buttocks, inner thighs), or leg weakness that gets worse quickly."
 )
 
+LOG_FOLDER_NOTE = (
+    "The app's own log, for finding out what went wrong after a problem, is in {folder}. "
+    "It holds events and errors only: no names, notes, pain ratings or protocol titles."
+)
+
 NANTES_MAIN = (
     "Pain in the area of innervation of the pudendal nerve: from the anus to the clitoris/head of the penis.",
     "The pain is felt worse when sitting.",

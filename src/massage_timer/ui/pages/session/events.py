@@ -7,12 +7,15 @@ rung: the user knows already.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from ....core.durations import format_clock
 from ....core.session.events import Outcome, Snapshot, State, StepRun
 from ...services.cues import spoken_duration
 from .wording import length_words, plural
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ...services.cues import CuePlayer
@@ -46,7 +49,10 @@ class ControllerEvents:
         self.empty_note.hide()
         self._starting = True
         if not self.keep_awake.inhibit("A massage session is running"):
-            self._set_notice(f"The screen may dim during the session: {self.keep_awake.why_not}.")
+            self._set_notice(
+                f"The screen may dim or lock during the session: {self.keep_awake.why_not}. "
+                "Set it to stay on in the computer's power settings, or move the mouse now and then."
+            )
 
     def _on_step_started(self, index: int) -> None:
         self.cue_banner.hide()
@@ -130,4 +136,5 @@ class ControllerEvents:
 
     def _on_store_failed(self, message: str) -> None:
         """The log could not be written: say so once; the session itself goes on."""
+        log.error("a session log write failed (the session goes on): %s", message)
         self.log_banner.show_text(f"Not saved: {message}")

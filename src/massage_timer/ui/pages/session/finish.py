@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QHeaderView,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QTableWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from ....core.durations import format_clock
 from ....core.session.events import Outcome, StepRun
 from ...widgets.basics import plain_label
+from ...widgets.notes_box import NotesEdit
 from .wording import length_words, plural
 
 OUTCOME_WORDS = {
@@ -108,13 +108,19 @@ class FinishPanel(QWidget):
         self.pain_hint = plain_label("0 = no pain · 10 = the worst pain imaginable", "muted")
         outer.addWidget(self.pain_hint)
 
-        outer.addWidget(plain_label("Notes", "heading"))
-        self.notes = QPlainTextEdit()
+        self.notes = NotesEdit()
+        self.notes.setObjectName("NotesEdit")
         self.notes.setPlaceholderText(
             "How did it go? Skin reactions, how the patient felt, anything to tell the doctor…"
         )
         self.notes.setTabChangesFocus(True)
         self.notes.setMinimumHeight(70)
+        notes_head = QHBoxLayout()
+        notes_head.addWidget(plain_label("Notes", "heading", wrap=False))
+        notes_head.addSpacing(12)
+        notes_head.addWidget(self.notes.counter, 1)
+        self.notes.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(notes_head)
         outer.addWidget(self.notes, 2)
 
         buttons = QHBoxLayout()

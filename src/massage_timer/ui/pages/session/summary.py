@@ -108,9 +108,13 @@ class FinishFlow:
         unsaved = recorder is not None and recorder.unsaved
         can_save = self.store is not None and not self.store.read_only and self._finished_id is not None and not unsaved
         if unsaved and self._finished_id is not None:
-            saved_text = (
-                "Part of this session could not be written to the session log "
-                f"({recorder.failure or 'a write failed'}). What was saved is in your history."
+            kept = self.store is not None and self.store.pending.kept_on_disk
+            saved_text = f"The session log cannot take this session now ({recorder.failure or 'a write failed'}). " + (
+                "It is kept beside the log and goes into your history by itself as soon as the log "
+                "can be written again (for a full disk: once there is space)."
+                if kept
+                else "It is kept only while the app stays open: it goes into your history as soon as "
+                "the log can be written again, so keep the app open until then."
             )
         elif self.store is not None and self.store.read_only:
             saved_text = "The session log is open read-only, so this session is not kept."

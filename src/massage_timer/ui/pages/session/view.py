@@ -185,6 +185,10 @@ class SessionView:
 
     # ================================================================ style
 
+    def retheme(self) -> None:
+        """The window changed the scheme or the text size: colours and fonts follow."""
+        self._apply_style()
+
     def _apply_style(self) -> None:
         """Fonts and colours relative to the app font and the light/dark scheme."""
         base = QApplication.font()

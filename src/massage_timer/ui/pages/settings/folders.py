@@ -12,7 +12,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QGroupBox, QWidget
 
-from ....core.paths import DataPaths
+from ....core.paths import DataPaths, make_private_dirs
 from ....core.resources import ResourceError, builtin_protocols_dir
 from ...widgets.basics import button, plain_label
 from .forms import form_layout, path_field, path_row
@@ -26,7 +26,7 @@ def _open_url(url: QUrl) -> bool:
 def open_in_file_manager(path: Path) -> str:
     """Open ``path`` in the file manager, creating it first if needed; what went wrong, or "" if it opened."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path)
     except OSError as exc:
         return f"Could not create {path}: {exc.strerror or exc}"
     if _open_url(QUrl.fromLocalFile(str(path))):

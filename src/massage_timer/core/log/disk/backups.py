@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..paths import DataPaths
-from .errors import StoreError
-from .schema import SCHEMA_VERSION, check_log, configure, migrate, refuse_newer
-from .store import Store
+from ...paths import DataPaths, make_private_dirs
+from ..errors import StoreError, disk_full, os_reason, sqlite_kind
+from ..schema import SCHEMA_VERSION, configure, migrate
+from ..store import Store
+from .files import connect_checked, wal_is_empty
 
 PREFIX = "sessions-"
 SUFFIX = ".sqlite3"
@@ -42,7 +43,7 @@ class BackupInfo:
     error: str = ""
 
 
-def _created(path: Path) -> datetime | None:
+def backup_time(path: Path) -> datetime | None:
     match = _NAME.match(path.name)
     if not match:
         return None
@@ -52,7 +53,7 @@ def _created(path: Path) -> datetime | None:
         return None
 
 
-def _backup_files(folder: Path) -> list[Path]:
+def backup_files(folder: Path) -> list[Path]:
     """Backup files, oldest first (by the time in their name, then the counter)."""
     try:
         names = [p for p in folder.iterdir() if _NAME.match(p.name)]
@@ -97,7 +98,7 @@ def make_backup(
         OSError, sqlite3.Error: the folder or the copy cannot be written.
     """
     del reason
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dirs(folder)
     if os.name == "posix":
         os.chmod(folder, 0o700)
     target = _target(folder, now or datetime.now())
@@ -108,7 +109,8 @@ def make_backup(
         store.backup_to(partial)
         os.replace(partial, target)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        for p in (partial, partial.with_name(partial.name + "-wal"), partial.with_name(partial.name + "-shm")):
+            p.unlink(missing_ok=True)
         raise
     prune(folder, keep, protect=(target, *protect))
     return target
@@ -118,7 +120,7 @@ def prune(folder: Path, keep: int, *, protect: Iterable[Path] = ()) -> list[Path
     """Delete the oldest backups beyond ``keep`` (at least one is always kept)."""
     keep = max(1, int(keep))
     protected = {p.resolve() for p in protect}
-    files = _backup_files(folder)
+    files = backup_files(folder)
     removed: list[Path] = []
     excess = len(files) - keep
     for path in files:
@@ -135,46 +137,59 @@ def prune(folder: Path, keep: int, *, protect: Iterable[Path] = ()) -> list[Path
 
 def backup_due(folder: Path, now: datetime | None = None) -> bool:
     """True when no backup was made today (local date)."""
-    files = _backup_files(folder)
+    files = backup_files(folder)
     if not files:
         return True
-    newest = _created(files[-1])
+    newest = backup_time(files[-1])
     today = (now or datetime.now()).date()
     return newest is None or newest.date() != today
 
 
-def _open_backup(path: Path) -> sqlite3.Connection:
-    """A read-only, checked connection to a backup file."""
-    uri = path.resolve().as_uri()
-    writable_folder = os.access(path.parent, os.W_OK | os.X_OK)
-    queries = ["mode=ro"] if writable_folder else ["mode=ro", "mode=ro&immutable=1"]
+def open_backup(path: Path) -> sqlite3.Connection:
+    """A read-only, checked connection to a backup file (through the log's one checked opener).
+
+    ``immutable`` is added only when nothing can be writing the file: its folder cannot be
+    written, or the disk is full and no ``-wal`` beside it holds anything.
+    """
+    attempts = [False]
+    if not os.access(path.parent, os.W_OK | os.X_OK) or wal_is_empty(path):
+        attempts.append(True)
     last: Exception | None = None
-    for query in queries:
-        conn = sqlite3.connect(f"{uri}?{query}", uri=True, isolation_level=None)
+    for immutable in attempts:
         try:
-            check_log(conn)
-            refuse_newer(conn, path)
-            configure(conn, read_only=True)
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not {"sessions", "step_runs"} <= tables:
-                raise sqlite3.DatabaseError("it is not a Massage Timer session log")
-            return conn
-        except BaseException as exc:
-            conn.close()
-            if not isinstance(exc, sqlite3.DatabaseError):
-                raise
+            conn = connect_checked(path, read_only=True, immutable=immutable, what_file="The backup")
+        except sqlite3.DatabaseError as exc:
             last = exc
+            if immutable or not (sqlite_kind(exc) in ("io", "cantopen", "readonly") or disk_full(path.parent, exc)):
+                raise
+            continue
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"sessions", "step_runs"} <= tables:
+            conn.close()
+            raise sqlite3.DatabaseError("it is not a Massage Timer session log")
+        return conn
     assert last is not None
     raise last
+
+
+def backup_failure_message(folder: Path, exc: BaseException) -> str:
+    """Why a backup could not be written to ``folder``, in plain words."""
+    if disk_full(folder, exc):
+        reason = "the disk is full. Free some space on it and back up again"
+    elif isinstance(exc, OSError):
+        reason = os_reason(exc)
+    else:
+        reason = str(exc)
+    return f"The backup could not be written to {folder}: {reason}."
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
     """The backups in ``folder``, newest first, with their session counts."""
     out: list[BackupInfo] = []
-    for path in reversed(_backup_files(folder)):
-        created = _created(path) or datetime.fromtimestamp(0)
+    for path in reversed(backup_files(folder)):
+        created = backup_time(path) or datetime.fromtimestamp(0)
         try:
-            conn = _open_backup(path)
+            conn = open_backup(path)
         except (sqlite3.Error, StoreError) as exc:
             out.append(BackupInfo(path, created, None, str(exc)))
             continue
@@ -210,7 +225,7 @@ def restore_backup(
             or the log is read-only.
     """
     try:
-        source = _open_backup(backup_path)
+        source = open_backup(backup_path)
     except StoreError:
         raise
     except sqlite3.Error as exc:
@@ -218,7 +233,13 @@ def restore_backup(
     try:
         if store.read_only:
             raise StoreError(f"The session log {store.path} is open read-only; it cannot be restored now.")
-        before = make_backup(store, paths.backups, keep, now=now, protect=(backup_path,))
+        try:
+            before = make_backup(store, paths.backups, keep, now=now, protect=(backup_path,))
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                backup_failure_message(paths.backups, exc)
+                + " The log as it is now must be backed up before a restore, so nothing was restored."
+            ) from None
         try:
             source.backup(store.conn)
         except sqlite3.Error as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,19 @@ def run_as_unprivileged(code: str, *args: str, timeout: float = 60) -> dict:
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+class FailingWrites:
+    """A connection whose writes fail like a full disk while ``full`` is set; reads pass through."""
+
+    def __init__(self, real: sqlite3.Connection) -> None:
+        self._real = real
+        self.full = False
+
+    def execute(self, sql: str, *args):  # noqa: ANN002, ANN202
+        if self.full and sql.startswith("BEGIN"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._real.execute(sql, *args)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._real, name)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_helpers import RUNNING_AS_ROOT, child_env, log_session
+from reliability_helpers import RUNNING_AS_ROOT, FailingWrites, child_env, log_session
 
 from massage_timer.app import open_log
 from massage_timer.cli import main
@@ -369,27 +369,10 @@ def test_max_page_count_gives_a_real_sqlite_full_that_loses_nothing(data_dir, ma
         store.close()
 
 
-class FullLog:
-    """A connection whose writes fail as SQLite's on a full disk (``database or disk is full``) while
-    ``full``; reads pass through. For the case a small file still fits beside the log."""
-
-    def __init__(self, real: sqlite3.Connection) -> None:
-        self._real = real
-        self.full = False
-
-    def execute(self, sql: str, *args):  # noqa: ANN002, ANN202
-        if self.full and sql.startswith("BEGIN"):
-            raise sqlite3.OperationalError("database or disk is full")
-        return self._real.execute(sql, *args)
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self._real, name)
-
-
 def run_until_full(data_dir: DataPaths, make_protocol, *, end: bool):  # noqa: ANN001, ANN201
     """A session whose writes start failing after its first step began; the process then ends (closes)."""
     store, _ = open_store(data_dir.database)
-    disk = FullLog(store.conn)
+    disk = FailingWrites(store.conn)
     store.conn = disk  # type: ignore[assignment]
     clock, told = FakeClock(), []
     engine, recorder = start_session(store, make_protocol, clock, told)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_helpers import child_env, log_session, run_as_unprivileged
+from reliability_helpers import FailingWrites, child_env, log_session, run_as_unprivileged
 
 from massage_timer.app import open_log
 from massage_timer.core.clock import FakeClock
@@ -285,22 +285,6 @@ def test_a_real_full_disk_is_a_clear_store_error_and_loses_nothing(data_dir) -> 
     store.close()
 
 
-class _FailingWrites:
-    """A connection whose writes fail like a full disk while ``full`` is set; reads pass through."""
-
-    def __init__(self, real: sqlite3.Connection) -> None:
-        self._real = real
-        self.full = False
-
-    def execute(self, sql: str, *args):  # noqa: ANN002, ANN202
-        if self.full and sql.startswith("BEGIN"):
-            raise sqlite3.OperationalError("database or disk is full")
-        return self._real.execute(sql, *args)
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self._real, name)
-
-
 def test_a_full_disk_mid_session_keeps_the_session_running_and_what_was_saved(
     data_dir,
     make_protocol,
@@ -308,7 +292,7 @@ def test_a_full_disk_mid_session_keeps_the_session_running_and_what_was_saved(
 ) -> None:
     store, _ = open_store(data_dir.database)
     earlier = log_session(store, notes="an earlier session")
-    disk = _FailingWrites(store.conn)
+    disk = FailingWrites(store.conn)
     monkeypatch.setattr(store, "conn", disk)
     clock = FakeClock()
     protocol = make_protocol()
@@ -351,7 +335,7 @@ def test_a_full_disk_mid_session_keeps_the_session_running_and_what_was_saved(
 
 def test_a_log_that_is_never_writable_does_not_stop_the_session(data_dir, make_protocol, monkeypatch) -> None:  # noqa: ANN001
     store, _ = open_store(data_dir.database)
-    disk = _FailingWrites(store.conn)
+    disk = FailingWrites(store.conn)
     disk.full = True
     monkeypatch.setattr(store, "conn", disk)
     protocol = make_protocol()

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QWidget
 
 
 def plain_label(
@@ -177,3 +177,23 @@ def tell(parent: QWidget | None, title: str, text: str, *, warning: bool = False
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.exec()
+
+
+def check_row(check: QCheckBox, text: str, indent: int = 0) -> QWidget:
+    """A check box with a wrapping label (QCheckBox text does not wrap); a click on the label toggles it.
+
+    The label is the check box's ``row_label`` property.
+    """
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(indent, 0, 0, 0)
+    layout.setSpacing(8)
+    check.setAccessibleName(text)
+    label = plain_label(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    label.setBuddy(check)
+    label.mousePressEvent = lambda _event: check.toggle()  # type: ignore[method-assign]
+    layout.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(label, 1)
+    check.setProperty("row_label", label)
+    return row

@@ -42,9 +42,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ...paths import create_private
 from ..errors import StoreError, disk_full, os_reason
-from ..schema import configure
 from ..store import Store
 from .backups import backup_files, backup_time, open_backup
 
@@ -258,13 +256,7 @@ class IntegrityCheck:
         while os.path.lexists(target):
             target, n = self.path.with_name(f"{base}-{n}"), n + 1
         try:
-            create_private(target)
-            dest = sqlite3.connect(target, isolation_level=None)
-            try:
-                configure(dest)
-                reader.conn.backup(dest)
-            finally:
-                dest.close()
+            reader.backup_to(target)
         except (OSError, sqlite3.Error) as exc:
             for p in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
                 with contextlib.suppress(OSError):

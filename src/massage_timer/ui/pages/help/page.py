@@ -25,7 +25,7 @@ from ....core.diagnostics import current_log_folder
 from ....core.resources import ResourceError, resource_path
 from ...services.crash_dialog import open_log_folder
 from ...shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
-from ...widgets.basics import app_icon, button, card, plain_label, set_role
+from ...widgets.basics import app_icon, button, card, check_row, plain_label, set_role
 from .texts import (
     APP_SUMMARY,
     ARTICLE_TITLE,
@@ -197,22 +197,12 @@ class HelpPage(QWidget):
         return scrolling(Readable(content))
 
     def _criterion(self, text: str) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(8, 0, 0, 0)
-        layout.setSpacing(8)
         check = QCheckBox()
-        check.setAccessibleName(text)
         check.setProperty("criterion", text)
         check.toggled.connect(self._update_self_check)
-        label = plain_label(text)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        label.setBuddy(check)
-        label.mousePressEvent = lambda _event: check.toggle()  # type: ignore[method-assign]
-        layout.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(label, 1)
+        row = check_row(check, text, indent=8)
         self.criteria_boxes.append(check)
-        self.criteria_labels.append(label)
+        self.criteria_labels.append(check.property("row_label"))
         return row
 
     def _update_self_check(self) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLineEdit, QSizePolicy, QWidget
 
 from ...settings import TEXT_SCALES, THEMES, Settings
-from ...widgets.basics import plain_label
-from .forms import check_row, form_layout
+from ...widgets.basics import check_row, plain_label
+from .forms import form_layout
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 

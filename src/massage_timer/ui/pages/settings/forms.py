@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
-
-from ...widgets.basics import plain_label
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton
 
 
 def form_layout(group: QGroupBox) -> QFormLayout:
@@ -20,23 +18,6 @@ def form_layout(group: QGroupBox) -> QFormLayout:
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return form
-
-
-def check_row(check: QCheckBox, text: str) -> QWidget:
-    """A check box with a wrapping label (QCheckBox text does not wrap)."""
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(8)
-    check.setAccessibleName(text)
-    label = plain_label(text)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    label.setBuddy(check)
-    label.mousePressEvent = lambda _event: check.toggle()  # type: ignore[method-assign]
-    layout.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
-    layout.addWidget(label, 1)
-    check.setProperty("row_label", label)
-    return row
 
 
 def path_field(path: Path | str) -> QLineEdit:

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -94,15 +95,24 @@ class DrivenApp:
                 self.events.put(json.loads(line))
 
     def wait_for(self, matches: Callable[[dict], bool], timeout: float = EVENT_TIMEOUT) -> dict:
-        """The next printed event that ``matches`` (events before it are kept in ``seen``)."""
+        """The next printed event that ``matches`` within ``timeout`` s in all (others are kept in ``seen``)."""
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                event = self.events.get(timeout=timeout)
+                event = self.events.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise AssertionError(f"no matching event within {timeout} s; seen: {self.seen[-5:]}") from None
             self.seen.append(event)
             if matches(event):
                 return event
+
+    def let_pass(self, seconds: float, since: dict) -> dict:
+        """Wait, by the app's own once-a-second events, until ``seconds`` have passed since ``since``.
+
+        A caregiver's presses come seconds apart; pressed faster, a second move is taken for a
+        bounce of the pedal (see the bounce setting) and ignored.
+        """
+        return self.wait_for(lambda e: e["t"] >= since["t"] + seconds)
 
     def xdotool(self, *args: str) -> None:
         subprocess.run(["xdotool", *args], check=True, env=dict(os.environ, DISPLAY=self.display), timeout=30)

@@ -6,8 +6,8 @@ the xcb platform with its session log in DATA_DIR, prepares a session of PROTOCO
 default durations), and prints one JSON line per change of the session, so the test
 knows when a key has been handled:
 
-    {"event": "ready", "window": <X window id>}
-    {"event": "changed", "index": 0, "state": "running", "planned": 930, ...}
+    {"event": "ready", "window": <X window id>, "t": <time.monotonic()>}
+    {"event": "changed", "index": 0, "state": "running", "planned": 930, ..., "t": ...}
 
 The keys themselves come from outside, through the X server (xdotool), so they take the
 path a keyboard or a foot pedal takes. Time is the system clock: the tests press keys
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 
@@ -48,7 +49,7 @@ def main() -> int:
     window.show()
 
     def say(**fields: object) -> None:
-        print(json.dumps(fields), flush=True)
+        print(json.dumps({**fields, "t": time.monotonic()}), flush=True)
 
     def on_changed() -> None:
         snap = window.controller.snapshot()

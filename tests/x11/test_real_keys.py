@@ -74,6 +74,11 @@ def test_a_whole_session_by_keys_into_the_log(start_app) -> None:  # noqa: ANN00
     def step(index: int) -> dict:
         return app.wait_for(lambda e: e["event"] == "changed" and e.get("index") == index)
 
+    def move(key: str, index: int) -> None:
+        app.let_pass(0.8, app.seen[-1])  # a caregiver's pace: a faster second move is a bounce
+        app.press(key)
+        step(index)
+
     app.press("space")  # start: "lie relaxed", untimed
     app.wait_for(lambda e: e["event"] == "changed" and e.get("state") == "running")
     app.press("Return")  # done: the warm-up (3 min, within 2-5 min)
@@ -81,15 +86,12 @@ def test_a_whole_session_by_keys_into_the_log(start_app) -> None:  # noqa: ANN00
     for key in ("plus", "plus", "minus", "KP_Add"):
         app.press(key)
     app.wait_for(lambda e: e["event"] == "changed" and e.get("planned") == start + 60)
-    app.press("n")  # the warm-up ends early: skipped
-    step(2)
+    move("n", 2)  # the warm-up ends early: skipped
     app.press("ctrl+minus")  # within the range Ctrl takes 30 s away like "-"
-    app.press("Right")
-    step(3)
-    app.press("b")  # back to step 3 ... and on again
-    step(2)
-    app.press("Right")
-    step(3)
+    move("Right", 3)
+    move("b", 2)  # back to step 3 ... and on again
+    move("Right", 3)
+    app.let_pass(0.8, app.seen[-1])
     app.press("Return")  # the last step: done, the summary shows
     app.wait_for(lambda e: e["event"] == "changed" and e.get("state") == "finished")
     for key in ("n", "n", "n", "Return"):  # a pedal pressed once too often, or bouncing
@@ -109,3 +111,24 @@ def test_a_whole_session_by_keys_into_the_log(start_app) -> None:  # noqa: ANN00
     assert lie[6] == "completed"
     assert (warm[1], warm[3], warm[4], warm[6]) == (start + 60, 4, 60, "skipped")  # four presses, +60 s in all
     assert ridge[4] == -30 and not ridge[5]
+
+
+def test_a_bouncing_pedal_skips_no_step(start_app) -> None:  # noqa: ANN001
+    """Two presses of Next 40 ms apart, as a pedal that bounces sends them: one step on, one press
+    counted as ignored in the log; a press a second later moves on as usual."""
+    app = start_app("classic-relaxing", "us")
+    app.press("space")
+    app.wait_for(lambda e: e["event"] == "changed" and e.get("state") == "running")
+    app.xdotool("key", "--clearmodifiers", "--delay", "40", "Return", "Return")
+    moved = app.wait_for(lambda e: e["event"] == "changed" and e.get("index") == 1)
+    # The session's own second ticks tell real time passing; no sleeping here.
+    later = app.wait_for(lambda e: e["event"] == "changed" and e["t"] >= moved["t"] + 1.0)
+    assert later.get("index") == 1, "the bounce must not have skipped the warm-up"
+    app.press("Right")
+    app.wait_for(lambda e: e["event"] == "changed" and e.get("index") == 2)
+    conn = sqlite3.connect(f"{(app.data_dir / 'sessions.sqlite3').as_uri()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT step_id, bounced, outcome FROM step_runs ORDER BY seq").fetchall()
+    finally:
+        conn.close()
+    assert rows[:2] == [("lie-relaxed", 0, "completed"), ("warm-up-stroking", 1, "skipped")]

@@ -385,6 +385,7 @@ class MainWindow(LogActions, QMainWindow):
             self.store,
             warn_seconds=int(self.settings.get("warn_seconds")),
             auto_advance=bool(self.settings.get("auto_advance")),
+            bounce_seconds=float(self.settings.get("bounce_seconds")),
         )
         self.show_page("session")
 

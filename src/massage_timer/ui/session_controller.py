@@ -94,12 +94,15 @@ class SessionController(QObject):
         *,
         warn_seconds: int = 10,
         auto_advance: bool = True,
+        bounce_seconds: float = 0.0,
     ) -> SessionEngine:
         """Prepare a session (not started: the user presses Start or Space)."""
         if self.active:
             raise EngineError("a session is already running")
         self.discard()
-        engine = SessionEngine(plan, self.clock, warn_seconds=warn_seconds, auto_advance=auto_advance)
+        engine = SessionEngine(
+            plan, self.clock, warn_seconds=warn_seconds, auto_advance=auto_advance, bounce_seconds=bounce_seconds
+        )
         self.engine = engine
         self.loaded = loaded
         self.info = info

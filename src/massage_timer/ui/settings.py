@@ -11,6 +11,8 @@ WARN_CHOICES = (0, 3, 10)
 THEMES = ("system", "light", "dark")
 TEXT_SCALES = (100, 125, 150, 200)
 BACKUP_KEEP_RANGE = (1, 100)
+BOUNCE_RANGE = (0.0, 2.0)
+"""Seconds within which a second Next or Previous is taken for a bounce (0: never)."""
 
 _DEFAULTS: dict[str, Any] = {
     "sound_enabled": True,
@@ -20,6 +22,7 @@ _DEFAULTS: dict[str, Any] = {
     "voice_rate": 0.0,
     "warn_seconds": 10,
     "auto_advance": True,
+    "bounce_seconds": 0.7,
     "theme": "system",
     "text_scale": 100,
     "last_person": "Me",

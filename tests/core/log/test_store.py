@@ -513,3 +513,11 @@ def test_version_1_log_gets_session_totals_on_upgrade(data_dir) -> None:  # noqa
         assert upgraded.minutes_per_week() == [("2026-01-05", "honey", 225.5 / 60)]
     finally:
         upgraded.close()
+
+
+def test_ignored_presses_of_a_step_are_kept_in_the_log(store) -> None:
+    sid = record(store, MONDAY, steps=1)
+    run = step_run(2, MONDAY + 60)
+    run.bounced = 3
+    store.save_step(sid, run)
+    assert [s.bounced for s in store.steps(sid)] == [0, 3]

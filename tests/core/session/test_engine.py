@@ -1065,3 +1065,32 @@ def test_with_boot_time_a_wall_clock_jump_forward_is_not_a_suspend(make_protocol
     s.tick(1)
     assert [e.seconds for e in s.of(SleepDetected)] == [600.0]
     assert s.snap.remaining == 498.0
+
+
+def test_a_second_next_within_the_bounce_time_is_ignored_and_counted(plan) -> None:
+    session = Session(plan, bounce_seconds=0.7)
+    engine = session.engine
+    engine.start()
+    engine.next()  # the warm-up: ended by the caregiver
+    assert engine.index == 1
+    session.tick(0.04)
+    engine.next()  # the pedal bounced 40 ms later: ignored
+    session.tick(0.3)
+    engine.previous()  # and once more, backwards: ignored too
+    assert engine.index == 1
+    assert engine.runs[-1].bounced == 2
+    session.tick(0.7)
+    engine.next()  # a deliberate press later: it moves
+    assert engine.index == 2
+    assert engine.runs[-2].bounced == 2 and engine.runs[-2].step_id == "cups"
+    assert engine.runs[0].bounced == 0
+
+
+def test_without_a_bounce_time_every_press_moves(plan) -> None:
+    session = Session(plan)
+    engine = session.engine
+    engine.start()
+    engine.next()
+    session.tick(0.04)
+    engine.next()
+    assert engine.index == 2 and all(r.bounced == 0 for r in engine.runs)

@@ -52,7 +52,7 @@ class LogQueries:
         rows = self.conn.execute(
             "SELECT seq, step_index, step_id, title, side, timed, planned, initial_planned,"
             " started_ts, ended_ts, active_seconds, paused_seconds, overrun_seconds, extensions,"
-            " adjusted_seconds, overridden, slept_seconds, outcome"
+            " adjusted_seconds, overridden, slept_seconds, outcome, bounced"
             " FROM step_runs WHERE session_id=? ORDER BY seq",
             (session_id,),
         ).fetchall()

@@ -67,6 +67,8 @@ class StepRow:
     overridden: bool
     slept_seconds: float
     outcome: str
+    bounced: int = 0
+    """Presses of Next or Previous ignored as a bounce during this run."""
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .errors import LogShapeError, StoreTooNew
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 STATUSES = ("running", "completed", "stopped", "interrupted")
@@ -108,6 +108,11 @@ MIGRATIONS: dict[int, str] = {
         steps_done = (SELECT COUNT(DISTINCT r.step_index) FROM step_runs r
                       WHERE r.session_id = sessions.id AND r.outcome = 'completed');
     CREATE INDEX sessions_started_protocol ON sessions (started_ts, protocol_id, active_seconds);
+    """,
+    # Presses of Next/Previous that came too soon after a move (a foot pedal bouncing, a
+    # double tap) are ignored; each step run counts how many it ignored.
+    3: """
+    ALTER TABLE step_runs ADD COLUMN bounced INTEGER NOT NULL DEFAULT 0;
     """,
 }
 

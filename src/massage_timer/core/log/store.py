@@ -118,14 +118,14 @@ class Store(LogQueries):
             c.execute(
                 "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, side, timed,"
                 " planned, initial_planned, started_ts, ended_ts, active_seconds, paused_seconds,"
-                " overrun_seconds, extensions, adjusted_seconds, overridden, slept_seconds, outcome)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " overrun_seconds, extensions, adjusted_seconds, overridden, slept_seconds, outcome, bounced)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT (session_id, seq) DO UPDATE SET planned=excluded.planned,"
                 " ended_ts=excluded.ended_ts, active_seconds=excluded.active_seconds,"
                 " paused_seconds=excluded.paused_seconds, overrun_seconds=excluded.overrun_seconds,"
                 " extensions=excluded.extensions, adjusted_seconds=excluded.adjusted_seconds,"
                 " overridden=excluded.overridden, slept_seconds=excluded.slept_seconds,"
-                " outcome=excluded.outcome",
+                " outcome=excluded.outcome, bounced=excluded.bounced",
                 (
                     session_id,
                     run.seq,
@@ -146,6 +146,7 @@ class Store(LogQueries):
                     int(run.overridden),
                     run.slept,
                     str(run.outcome),
+                    run.bounced,
                 ),
             )
             c.execute(REFRESH_TOTALS + " WHERE id=?", (session_id,))

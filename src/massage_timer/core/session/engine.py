@@ -143,10 +143,27 @@ class SessionEngine(SessionTiming):
             return None
         return now
 
+    def _bounce(self, now: float) -> bool:
+        """True (and counted on the current run) when a move comes too soon after the last one.
+
+        A foot pedal that bounces, or a second tap, sends Next twice within a fraction of a
+        second: the second would skip a whole step. The time is the session's own, so a
+        suspend or a clock change cannot make a deliberate press look like a bounce.
+        """
+        last, gap = self._last_move, self.bounce_seconds
+        if last is not None and gap > 0 and 0 <= now - last < gap and self._cur is not None:
+            self._cur.run.bounced += 1
+            return True
+        self._last_move = now
+        return False
+
     def next(self) -> None:
-        """Done with this step (or skip the rest of it): go to the next step."""
+        """Done with this step (or skip the rest of it): go to the next step.
+
+        A second Next within :attr:`bounce_seconds` of the last move is ignored (see :meth:`_bounce`).
+        """
         now = self._catch_up_to_move("go to the next step of")
-        if now is None:
+        if now is None or self._bounce(now):
             return
         cur = self._cur
         assert cur is not None
@@ -158,7 +175,7 @@ class SessionEngine(SessionTiming):
     def previous(self) -> None:
         """Back to the previous step (or restart the first), leaving this one as skipped."""
         now = self._catch_up_to_move("go back in")
-        if now is None:
+        if now is None or self._bounce(now):
             return
         cur = self._cur
         assert cur is not None

@@ -60,6 +60,8 @@ class StepRun:
     """True when an adjustment went beyond the step's range on the user's confirmation."""
     slept: float = 0.0
     outcome: Outcome = Outcome.RUNNING
+    bounced: int = 0
+    """Presses of Next or Previous ignored because they came too soon after a move (a bounce)."""
 
 
 # ----------------------------------------------------------------- events

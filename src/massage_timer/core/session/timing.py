@@ -77,6 +77,7 @@ class SessionTiming:
         *,
         warn_seconds: int = 10,
         auto_advance: bool = True,
+        bounce_seconds: float = 0.0,
     ) -> None:
         if not plan:
             raise EngineError("a session needs at least one step")
@@ -84,6 +85,9 @@ class SessionTiming:
         self.clock = clock
         self.warn_seconds = warn_seconds
         self.auto_advance = auto_advance
+        self.bounce_seconds = max(0.0, float(bounce_seconds))
+        """A Next or Previous this soon after the last one is a bounce: ignored, and counted."""
+        self._last_move: float | None = None
         self.state = State.IDLE
         self.index = 0
         self.runs: list[StepRun] = []

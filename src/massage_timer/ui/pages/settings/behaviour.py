@@ -5,9 +5,9 @@ Each control writes through :meth:`Settings.set`.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, QLineEdit, QSizePolicy, QWidget
 
-from ...settings import TEXT_SCALES, THEMES, Settings
+from ...settings import BOUNCE_RANGE, TEXT_SCALES, THEMES, Settings
 from ...widgets.basics import check_row, plain_label
 from .forms import form_layout
 
@@ -28,6 +28,21 @@ class SessionGroup(QGroupBox):
                 self.auto_advance_check,
                 "Move on automatically when a timed step ends "
                 "(steps that need your hands, like removing jars, always wait)",
+            )
+        )
+        self.bounce_spin = QDoubleSpinBox()
+        self.bounce_spin.setRange(*BOUNCE_RANGE)
+        self.bounce_spin.setSingleStep(0.1)
+        self.bounce_spin.setDecimals(1)
+        self.bounce_spin.setSuffix(" s")
+        self.bounce_spin.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.bounce_spin.valueChanged.connect(lambda v: self.settings.set("bounce_seconds", round(float(v), 1)))
+        form.addRow("Ignore a repeated Next within", self.bounce_spin)
+        form.addRow(
+            plain_label(
+                "A foot pedal that bounces, or a second tap, would otherwise skip a step. "
+                "Each press ignored is counted in the session's log. 0 s: never ignore.",
+                "muted",
             )
         )
         self.tray_check = QCheckBox()

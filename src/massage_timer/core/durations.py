@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _PART = re.compile(r"(\d+)\s*(h|m|s)")
@@ -37,9 +38,19 @@ def parse_duration(value: object) -> int:
     raise ValueError(f'expected a duration like "30s" or "2m", got {type(value).__name__}')
 
 
+def whole_seconds(seconds: float) -> int:
+    """A measured time in whole seconds: to the nearest, halves up.
+
+    The one rounding of every time the app shows or exports (the finish panel, History,
+    the report, CSV), so the same step reads the same everywhere. (Python's ``round``
+    rounds halves to even: 0.5 s would be 0 and 1.5 s would be 2.)
+    """
+    return math.floor(seconds + 0.5)
+
+
 def format_duration(seconds: float) -> str:
     """Short human form: ``"45s"``, ``"2m"``, ``"2m 30s"``, ``"1h 5m"``."""
-    seconds = int(round(seconds))
+    seconds = whole_seconds(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     parts = []
@@ -54,8 +65,9 @@ def format_duration(seconds: float) -> str:
 
 def format_clock(seconds: float) -> str:
     """``mm:ss``, or ``h:mm:ss`` from one hour on. Negative values get a leading minus."""
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(int(seconds))
+    total = whole_seconds(seconds)
+    sign = "-" if total < 0 else ""
+    seconds = abs(total)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

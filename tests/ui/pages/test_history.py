@@ -588,3 +588,15 @@ def test_month_ticks_fall_on_round_months() -> None:
     assert [t[1] for t in pairs][:3] == ["May 2016", "Jul 2016", "Sep 2016"]
     weeks = period_ticks([date(2026, 1, 5)] * 30, [str(i) for i in range(30)], monthly=False)
     assert len(weeks) <= 12 and weeks[0] == (0.0, "0")
+
+
+def test_the_same_step_time_reads_the_same_on_finish_history_and_csv() -> None:
+    """One rounding for every measured time (halves up), so the screens and exports agree."""
+    from massage_timer.core.durations import format_clock, whole_seconds
+    from massage_timer.ui.history.model import format_duration as history_duration
+
+    for active in (59.5, 59.4, 0.5, 1.5, 2.5, 899.6):
+        finish = format_clock(active)  # the finish panel
+        history = history_duration(active)  # the History table, detail and report
+        assert finish == history, (active, finish, history)
+        assert whole_seconds(active) == int(active + 0.5)  # the CSV's actual_seconds

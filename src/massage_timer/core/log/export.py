@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, TextIO
 
-from ..durations import format_duration
+from ..durations import format_duration, whole_seconds
 from ..paths import private_replacement
 from ..text import printable
 from .queries import LogQueries
@@ -96,7 +96,7 @@ def csv_row(s: SessionRow, *, spreadsheet_safe: bool = True) -> list[object]:
         text(s.protocol_title),
         s.status,
         s.planned_seconds,
-        round(s.actual_seconds),
+        whole_seconds(s.actual_seconds),
         s.steps_done,
         s.steps_total,
         s.side or "",

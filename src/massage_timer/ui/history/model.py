@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
+from ...core.durations import whole_seconds
 from ...core.log import Filter, SessionRow, Store
 
 PAGE_SIZE = 200
@@ -49,7 +50,7 @@ def format_duration(seconds: float | None) -> str:
     """``mm:ss`` under an hour, ``1h 05m`` from an hour on."""
     if seconds is None:
         return ""
-    total = max(0, int(round(seconds)))
+    total = max(0, whole_seconds(seconds))
     if total >= 3600:
         return f"{total // 3600}h {total % 3600 // 60:02d}m"
     return f"{total // 60:02d}:{total % 60:02d}"

@@ -795,3 +795,14 @@ def test_keys_after_the_last_step_do_not_land_in_the_notes(make_rig) -> None:
     rig.advance(1.0)
     press(Key.Key_Space)  # a deliberate press, later: Save
     assert rig.page.mode() == SessionPage.EMPTY
+
+
+@pytest.mark.parametrize("sound_ok", [False, True])
+def test_a_missing_sound_device_is_said_before_the_session_starts(make_rig, monkeypatch, sound_ok: bool) -> None:  # noqa: ANN001
+    from massage_timer.ui.pages.session.page import NO_SOUND_NOTICE
+
+    monkeypatch.setattr(CuePlayer, "status", lambda self: (sound_ok, "", True, ""))
+    rig = make_rig("honey")
+    assert rig.page.notice.text() == ("" if sound_ok else NO_SOUND_NOTICE)
+    rig.key(Key.Key_Space)
+    assert not rig.page.notice.text().startswith("No sound device"), "once started, the steps speak for themselves"

@@ -33,6 +33,11 @@ from .render import SnapshotRenderer
 from .summary import FinishFlow
 from .view import SessionView
 
+NO_SOUND_NOTICE = (
+    "No sound device: the end of each step will only show on the screen (it flashes). "
+    "Stay where you can see it, or connect speakers."
+)
+
 
 class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, QWidget):
     """The guided session and its summary.
@@ -197,8 +202,10 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         self.sleep_banner.hide()
         self.cue_banner.hide()
         self.wait_banner.hide()
-        self._set_notice("")
         self._warned_index = None
+        # Said before the session starts, in plain words (Settings says why in detail).
+        sound_ok = self.cues.status()[0]
+        self._set_notice("" if sound_ok else NO_SOUND_NOTICE)
 
     # ================================================================ actions
 

@@ -170,7 +170,11 @@ def test_cupping_dynamic_movement_step() -> None:
         "illustrations/dynamic-move-spiral.svg",
         "illustrations/dynamic-move-s-shape.svg",
     ]
-    assert "lag behind" in move.instructions
+    # The article's "must not lag behind the skin", said plainly: the cup stays sucked on.
+    assert "The cup must stay sucked onto the skin the whole time." in move.instructions
+    assert "If it comes loose, set it on the skin again." in move.instructions
+    assert "lag behind" not in move.instructions
+    assert "the article only names the three movements" in move.instructions
     assert [s.id for s in protocol.steps if not s.timed] == ["oil-skin", "apply-cup", "wrap-warm"]
 
 

@@ -15,7 +15,9 @@ from .format import Protocol
 
 ACUTE_REASON = (
     "The article says that in the acute stage (an exacerbation) the relaxing massage is the only "
-    "thing you can do; honey massage is also acceptable. This protocol is for remission."
+    "thing you can do; it also finds honey massage acceptable then. This protocol is marked for "
+    "remission only. For the built-in cupping and acupressure routines that is the app's reading "
+    "of this rule: the article does not say in which stage they may be used."
 )
 
 RED_FLAGS_SOURCE = "General guidance, not from the article"

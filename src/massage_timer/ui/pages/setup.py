@@ -34,7 +34,7 @@ from ...core.session.plan import PlanError, build_plan
 from ..settings import Settings
 from ..widgets.basics import button, plain_label, set_role
 
-SIDE_CHOICES = (("left", "Left"), ("right", "Right"), ("both", "Both sides"))
+SIDE_CHOICES = (("left", "Patient's left"), ("right", "Patient's right"), ("both", "Both sides"))
 STAGE_CHOICES = (("acute", "Acute (exacerbation)"), ("remission", "Remission"))
 
 
@@ -204,7 +204,7 @@ class SetupDialog(QDialog):
         return box
 
     def _side_box(self) -> QGroupBox:
-        box, self.side_group = self._radio_group("Side", SIDE_CHOICES, self.settings.get("last_side"))
+        box, self.side_group = self._radio_group("Patient's side", SIDE_CHOICES, self.settings.get("last_side"))
         return box
 
     def _stage_box(self) -> QGroupBox:
@@ -212,7 +212,7 @@ class SetupDialog(QDialog):
         return box
 
     def _contra_box(self) -> QGroupBox:
-        box = QGroupBox("Before you start: does any of this apply? (from the article)")
+        box = QGroupBox("Does any of this apply? (from the article unless marked)")
         grid = QGridLayout(box)
         grid.setColumnStretch(0, 1)
         for row, item in enumerate(self.protocol.contraindications):

@@ -9,11 +9,22 @@ deadline: a late tick ends it late *on screen* but records and chains the
 next step from the true deadline.
 
 The engine's time base is the clock's monotonic time plus everything the
-computer spent suspended. Where the clock offers ``boottime()`` (Linux), a
-suspend is the growth of boot time over monotonic time; elsewhere it is the
-growth of wall time over monotonic time by more than
-:data:`SLEEP_THRESHOLD` seconds (a wall clock set *back* is ignored). Cups stay
-on the skin while a laptop sleeps, so a step keeps running through a suspend.
+computer spent suspended. How a suspend is told apart from a clock change: a
+suspend is the clock's sleep-inclusive reading (``boottime()``) growing more
+than its monotonic reading, by more than :data:`SLEEP_THRESHOLD` seconds
+between two looks. The wall clock is never used to detect a suspend: a wall
+clock set forward or back is a clock change, and steps go on running on
+monotonic time. A clock without ``boottime()`` sees no suspend at all (see
+:mod:`massage_timer.core.clock`).
+
+Cups stay on the skin while a laptop sleeps, so a timed step keeps running
+through a suspend and the steps whose deadlines passed meanwhile end at those
+deadlines. An untimed step (a stopwatch) that this chain reaches starts at the
+wake-up, when the engine sees the suspend: its clock never runs while the
+computer is asleep. The seconds asleep go to the steps they fell in
+(``StepRun.slept``): each step gets the part of the suspend from when it was or
+became the current step until the next step started (or the session ended);
+their sum is the session's ``slept_total`` for suspends during the session.
 
 The wall times written to the log are the session's wall-clock start plus
 engine time since then, so a system clock set back or forward during a
@@ -26,7 +37,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..clock import Clock
+from ..clock import Clock, sleep_inclusive
 from .events import (
     CueFired,
     EngineError,
@@ -47,7 +58,17 @@ from .events import (
 from .plan import PlannedStep
 
 SLEEP_THRESHOLD = 5.0
-"""Seconds of disagreement between the clocks that count as a suspend."""
+"""Seconds by which boot time must outgrow monotonic time between two looks to count as a suspend."""
+
+
+@dataclass
+class _Sleep:
+    """A suspend being accounted for, in engine time."""
+
+    credited_to: float
+    """The sleep before this moment is already in some step's ``slept``."""
+    wake: float
+    """When the engine saw the suspend: untimed steps reached meanwhile start here."""
 
 
 @dataclass
@@ -106,6 +127,7 @@ class SessionTiming:
         self._planned_override: dict[int, int] = {}
         self._anchor: tuple[float, float] | None = None
         """(engine time, wall time) at the start: wall times in the log follow engine time."""
+        self._sleep: _Sleep | None = None
 
     # ------------------------------------------------------------ listeners
 
@@ -132,16 +154,13 @@ class SessionTiming:
 
     # ------------------------------------------------------------ time base
 
-    def _reference(self) -> float:
-        boottime = getattr(self.clock, "boottime", None)
-        return boottime() if callable(boottime) else self.clock.wall()
-
     def _now(self) -> float:
-        """Engine time: monotonic plus time spent suspended. Detects suspends."""
+        """Engine time: monotonic plus time spent suspended. Detects suspends (see the module)."""
         mono = self.clock.monotonic()
-        ref = self._reference()
+        boottime = sleep_inclusive(self.clock)
+        ref = boottime() if boottime is not None else None
         gap = 0.0
-        if self._last_mono is not None and self._last_ref is not None:
+        if ref is not None and self._last_mono is not None and self._last_ref is not None:
             gap = (ref - self._last_ref) - (mono - self._last_mono)
         self._last_mono, self._last_ref = mono, ref
         if gap > SLEEP_THRESHOLD:
@@ -159,13 +178,34 @@ class SessionTiming:
 
     def _on_sleep(self, seconds: float, now: float) -> None:
         self.slept_total += seconds
-        if self._cur is not None:
-            self._cur.run.slept += seconds
+        self._sleep = _Sleep(credited_to=now - seconds, wake=now)
         before = self._ended_count()
-        self._advance_due(now)
+        try:
+            self._advance_due(now)
+            if self._cur is not None:
+                self._credit_sleep(self._cur.run, now)
+        finally:
+            self._sleep = None
         ended = self._ended_count() - before
         index = self.index if self.state not in (State.IDLE,) else None
         self._emit(SleepDetected(seconds, index, self.state, ended))
+
+    def _credit_sleep(self, run: StepRun, until: float) -> None:
+        """Give ``run`` the part of the suspend being accounted for that lies before ``until``."""
+        sleep = self._sleep
+        if sleep is None:
+            return
+        until = min(until, sleep.wake)
+        if until > sleep.credited_to:
+            run.slept += until - sleep.credited_to
+            sleep.credited_to = until
+
+    def _next_start(self, deadline: float) -> float:
+        """When the step after one that ended at ``deadline`` starts: then, or at the wake-up if untimed."""
+        nxt = self.index + 1
+        if self._sleep is not None and nxt < len(self.plan) and self.planned(nxt).planned is None:
+            return max(deadline, self._sleep.wake)
+        return deadline
 
     def _ended_count(self) -> int:
         return sum(1 for run in self.runs if run.outcome is not Outcome.RUNNING)
@@ -331,8 +371,10 @@ class SessionTiming:
                     self._announce(now)
                 break
             deadline = cur.deadline
+            start = self._next_start(deadline)
             self._end_current(deadline, Outcome.COMPLETED)
-            self._go_to(self.index + 1, deadline)
+            self._credit_sleep(cur.run, start)
+            self._go_to(self.index + 1, start)
         if self.state is State.WAITING:
             self._announce(now)
 

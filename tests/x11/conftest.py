@@ -156,10 +156,19 @@ def start_app(x_display: str, tmp_path: Path) -> Iterator[Callable[..., DrivenAp
     """Start the app on ``x_display`` with a keyboard ``layout`` (setxkbmap) and a session prepared."""
     apps: list[DrivenApp] = []
 
-    def start(protocol_id: str = "classic-relaxing", layout: str = "us") -> DrivenApp:
+    def start(
+        protocol_id: str = "classic-relaxing", layout: str = "us", keys: dict[str, list[str]] | None = None
+    ) -> DrivenApp:
+        """``keys``: the user's own keys, as Settings → Keys and pedal saves them."""
         env = dict(os.environ, DISPLAY=x_display)
         subprocess.run(["setxkbmap", *layout.split()], check=True, env=env, timeout=30)
-        app = DrivenApp(x_display, tmp_path / f"data-{len(apps)}", protocol_id)
+        data_dir = tmp_path / f"data-{len(apps)}"
+        if keys:
+            from massage_timer.ui.settings import Settings
+
+            data_dir.mkdir(parents=True)
+            Settings(data_dir / "settings.ini").set_chosen_keys(keys)
+        app = DrivenApp(x_display, data_dir, protocol_id)
         apps.append(app)
         query = subprocess.run(["setxkbmap", "-query"], capture_output=True, text=True, env=env, timeout=30).stdout
         assert f"layout:     {layout.split()[-1]}" in query, f"the keyboard layout did not hold: {query}"

@@ -25,6 +25,7 @@ from ..core.protocols.library import Library, load_library
 from .log_actions import LogActions
 from .pages.protocols import ProtocolsPage
 from .settings import Settings
+from .shortcuts import KeyMap
 from .theme import apply_theme
 from .widgets.basics import app_icon, plain_label
 from .widgets.wheel_guard import install_wheel_guard
@@ -103,7 +104,9 @@ class MainWindow(LogActions, QMainWindow):
         self._cues = cues
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
-        self.setMinimumSize(960, 640)
+        # Small enough for a 1024×600 laptop or tablet with a panel and a title bar: every page
+        # scrolls where it must and keeps its main button in view.
+        self.setMinimumSize(760, 480)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -323,6 +326,7 @@ class MainWindow(LogActions, QMainWindow):
         from .pages.help import HelpPage
 
         page = HelpPage()
+        page.set_keymap(KeyMap(self.settings.chosen_keys()))
         if hasattr(page, "self_test_requested"):
             page.self_test_requested.connect(self._run_self_test)
         return page
@@ -399,6 +403,9 @@ class MainWindow(LogActions, QMainWindow):
         self.centralWidget().layout().itemAt(0).widget().setVisible(not on)
 
     def _on_setting(self, key: str) -> None:
+        help_page = self._pages.get("help")
+        if key == "keys" and help_page is not None:
+            help_page.set_keymap(KeyMap(self.settings.chosen_keys()))  # type: ignore[attr-defined]
         if key in ("theme", "text_scale"):
             app = QApplication.instance()
             if isinstance(app, QApplication):
@@ -442,5 +449,8 @@ class MainWindow(LogActions, QMainWindow):
         release = getattr(session, "release", None)
         if callable(release):
             release()
+        leave_focus = getattr(session, "set_focus_mode", None)
+        if callable(leave_focus):
+            leave_focus(False)  # remember the window as it is outside focus mode (maximised or not)
         self.settings.set_geometry(self.saveGeometry())
         event.accept()

@@ -87,6 +87,33 @@ class Settings(QObject):
         self.set("persons", [name, *persons][:50])
         self.set("last_person", name)
 
+    def chosen_keys(self) -> dict[str, list[str]]:
+        """The session actions the user gave their own keys (Settings → Keys and pedal)."""
+        self._qs.beginGroup("keys")
+        try:
+            out: dict[str, list[str]] = {}
+            for action in self._qs.childKeys():
+                value = self._qs.value(action)
+                if value is None:
+                    value = []
+                elif isinstance(value, str):
+                    value = [value] if value else []
+                out[action] = [str(v) for v in value]
+            return out
+        finally:
+            self._qs.endGroup()
+
+    def set_chosen_keys(self, chosen: dict[str, list[str]]) -> None:
+        """Replace the user's keys (actions left out keep their defaults); emits ``changed("keys")``."""
+        if chosen == self.chosen_keys():
+            return
+        self._qs.remove("keys")
+        for action, keys in chosen.items():
+            # An empty list would read back as no value: keep "no key" as an explicit empty string.
+            self._qs.setValue(f"keys/{action}", list(keys) if keys else "")
+        self._qs.sync()
+        self.changed.emit("keys")
+
     def geometry(self) -> Any:
         return self._qs.value("window/geometry")
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QUrl
 from massage_timer import __version__
 from massage_timer.ui.pages.help import HelpPage
 from massage_timer.ui.pages.help import page as help_page_module
-from massage_timer.ui.shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
+from massage_timer.ui.shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, shown_key
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_session_keys_are_all_listed(page: HelpPage) -> None:
     assert len(rows) == len(SESSION_SHORTCUTS)
     for shortcut, (keys, label) in zip(SESSION_SHORTCUTS, rows, strict=True):
         for key in shortcut.keys:
-            assert key in keys.split(), (key, keys)
+            assert shown_key(key) in keys.split("  or  "), (key, keys)
         assert label == shortcut.label
 
 
@@ -177,3 +177,49 @@ def test_documents_load_nothing(page: HelpPage) -> None:
         assert not view.openExternalLinks()
         assert not view.openLinks()
         assert view.searchPaths() == []
+
+
+def _section(text: str, heading: str, next_heading: str | None) -> str:
+    start = text.index(heading)
+    end = text.index(next_heading, start) if next_heading else len(text)
+    return text[start:end]
+
+
+def test_safety_text_explains_massage_is_not_used_for_an_exacerbation(page: HelpPage) -> None:
+    text = " ".join(page.safety_text.toPlainText().split())
+    assert "During an exacerbation (the acute stage), the article says, massage is not used." in text
+    assert "the acute stage is a contraindication for therapeutic massage, the intense kind" in text
+    assert "it is therapeutic, intense massage that is not used during an exacerbation" in text
+    assert "(the app's reading; the article does not say it in one sentence)" in text
+    assert "In the acute stage a relaxing massage is the only thing you can do." in text
+    assert "honey massage acceptable in the acute stage, because it acts only on the skin" in text
+
+
+def test_safety_text_marks_the_stage_of_cupping_and_acupressure_as_the_apps_reading(page: HelpPage) -> None:
+    text = " ".join(page.safety_text.toPlainText().split())
+    assert "Cupping and acupressure: the article does not say in which stage they may be used." in text
+    assert "The app offers them for remission only. This is the app's reading of the rule above" in text
+
+
+def test_safety_text_gives_the_specialists_acupressure_procedure_as_information(page: HelpPage) -> None:
+    text = " ".join(page.safety_text.toPlainText().split())
+    section = _section(text, "Acupressure", "Cupping")
+    assert "The specialist's procedure, as the article describes it." in section
+    assert "it is not a home routine, and the app does not guide it" in section
+    stages = (
+        "the point of greatest pain is found by palpating (feeling with the fingers) along the sciatic nerve",
+        "That point and the whole painful area are massaged.",
+        "The buttocks are massaged.",
+        "Finally, the points of the bladder meridian are massaged.",
+    )
+    positions = [section.index(stage) for stage in stages]
+    assert positions == sorted(positions)
+
+
+def test_the_honey_advice_is_under_honey_not_under_cupping(page: HelpPage) -> None:
+    text = " ".join(page.safety_text.toPlainText().split())
+    cupping = _section(text, "Cupping Do not use large jars", "Honey massage Use")
+    honey = _section(text, "Honey massage Use", "When to see a doctor")
+    assert "honey" not in cupping.lower()
+    assert "Do not overdo it and listen to the person's feelings." in honey
+    assert "Use high-quality honey." in honey

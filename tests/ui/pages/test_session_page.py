@@ -434,7 +434,7 @@ def test_escape_before_start_leaves_without_saving(make_rig) -> None:
     assert rig.store.count() == 0
 
 
-def test_focus_mode_hides_all_but_countdown_title_and_buttons(make_rig) -> None:
+def test_focus_mode_shows_step_of_title_first_line_next_step_and_keys(make_rig) -> None:
     rig = make_rig("cupping-static")
     changes: list[bool] = []
     rig.page.focus_mode_changed.connect(changes.append)
@@ -443,20 +443,36 @@ def test_focus_mode_hides_all_but_countdown_title_and_buttons(make_rig) -> None:
     page = rig.page
     assert page.focus_mode() and changes == [True]
     assert rig.window.isFullScreen()
-    assert page.ring.isVisible() and page.title.isVisible() and page.buttons_row.isVisible()
-    for hidden in (
-        page.illustration,
-        page.instructions_area,
-        page.header,
-        page.next_label,
-        page.suggested,
-    ):
+    for shown in (page.ring, page.title, page.buttons_row, page.step_of, page.focus_line, page.next_label):
+        assert shown.isVisible()
+    assert page.step_of.text() == f"Step 1 of {rig.snap().count}"
+    assert page.focus_line.text() == "The patient lies on the stomach."
+    assert page.next_label.text().startswith("Next: ")
+    keys = page.focus_keys.text()
+    assert page.focus_keys.isVisible() and "Space start / pause" in keys and "F11 leave" in keys
+    for hidden in (page.illustration, page.instructions_area, page.suggested):
         assert not hidden.isVisible()
+    # Readable from two metres: the first line is about 4 % of the screen's height.
+    height = rig.window.height()
+    assert abs(page.focus_line.fontInfo().pixelSize() - 0.04 * height) <= 2
     rig.key(Key.Key_Escape)  # leaves focus mode, does not stop
     assert not page.focus_mode() and changes == [True, False]
     assert not rig.window.isFullScreen()
     assert rig.snap().state is State.RUNNING
-    assert page.illustration.isVisible()
+    assert page.illustration.isVisible() and page.instructions_area.isVisible()
+    assert not page.focus_line.isVisible() and not page.focus_keys.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("size", "scale", "at_least"), [((1280, 800), 100, 24), ((1920, 1080), 100, 32), ((1280, 800), 200, 48)]
+)
+def test_instruction_text_follows_the_window_and_the_text_size(make_rig, size, scale, at_least) -> None:
+    rig = make_rig("cupping-static")
+    rig.page.settings.set("text_scale", scale)
+    rig.window.resize(*size)
+    rig.window.show()
+    QApplication.processEvents()
+    assert rig.page.instructions.fontInfo().pixelSize() >= at_least
 
 
 # ------------------------------------------------------------------ sleep, keep awake
@@ -754,11 +770,11 @@ def test_no_key_sequence_is_bound_to_two_shortcuts() -> None:
     and no binding puts Shift on a symbol key (on US keyboards "+" itself needs Shift)."""
     from PySide6.QtGui import QKeySequence
 
-    from massage_timer.ui.shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
+    from massage_timer.ui.shortcuts import DEFAULT_KEYS, GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
 
     seen: dict[str, str] = {}
     for sc in SESSION_SHORTCUTS + GLOBAL_SHORTCUTS:
-        for key in (*sc.keys, *sc.also):
+        for key in DEFAULT_KEYS.sequences(sc.action):
             text = QKeySequence(key).toString()
             assert text, f"{key!r} is not a key Qt knows"
             assert text not in seen, f"{key!r} is bound to {seen.get(text)} and {sc.action}"

@@ -24,7 +24,7 @@ from .... import APP_NAME, __version__
 from ....core.diagnostics import current_log_folder
 from ....core.resources import ResourceError, resource_path
 from ...services.crash_dialog import open_log_folder
-from ...shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS
+from ...shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, KeyMap
 from ...widgets.basics import app_icon, button, card, check_row, plain_label, set_role
 from .texts import (
     APP_SUMMARY,
@@ -44,7 +44,16 @@ from .texts import (
     SELF_CHECK_NONE,
     SELF_CHECK_TESTS,
 )
-from .views import Illustration, Readable, RedFlagBox, browser, relayout_scroll_area, scrolling, shortcut_table
+from .views import (
+    Illustration,
+    Readable,
+    RedFlagBox,
+    browser,
+    fill_keys,
+    relayout_scroll_area,
+    scrolling,
+    shortcut_table,
+)
 
 
 class HelpPage(QWidget):
@@ -77,6 +86,11 @@ class HelpPage(QWidget):
                 self.tabs.setCurrentIndex(i)
                 return
         raise KeyError(title)
+
+    def set_keymap(self, keymap: KeyMap) -> None:
+        """Show the keys the user has now (Settings → Keys and pedal)."""
+        fill_keys(self.session_table, SESSION_SHORTCUTS, keymap)
+        fill_keys(self.global_table, GLOBAL_SHORTCUTS, keymap)
 
     # Keyboard ----------------------------------------------------------------
 

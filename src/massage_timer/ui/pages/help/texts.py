@@ -47,30 +47,61 @@ SELF_CHECK_NONE = "This checklist does not diagnose anything. If you have pain i
 SAFETY_HTML = """
 <h3>When massage is not used</h3>
 <ul>
-<li>Massage is not used for an exacerbation of sciatica. In the acute stage a
-<b>relaxing massage</b> is the only thing you can do. <b>Honey massage</b> acts only on
-the skin and is also acceptable in the acute stage.</li>
+<li><b>During an exacerbation</b> (the acute stage), the article says, massage is not used.
+A few lines later it says, “as already mentioned”, that the acute stage is a contraindication
+for <b>therapeutic massage</b>, the intense kind (squeezing, rubbing, vibration). The app reads
+the two together: it is therapeutic, intense massage that is not used during an exacerbation
+(the app's reading; the article does not say it in one sentence).</li>
+<li>In the acute stage a <b>relaxing massage</b> is the only thing you can do. The article also
+finds <b>honey massage</b> acceptable in the acute stage, because it acts only on the skin,
+without deeply affecting the muscles.</li>
+<li><b>Therapeutic massage</b> (massotherapy) is much more intense. It is used only in remission,
+in the absence of an exacerbation, and to prevent one, and should only be performed by a
+specialist.</li>
+<li><b>Cupping and acupressure:</b> the article does not say in which stage they may be used.
+The app offers them for remission only. This is the app's reading of the rule above, not
+something the article says.</li>
 <li><b>Obvious contraindications:</b> purulent tissue lesions or skin diseases in the area
 being massaged, and spinal injuries, which require caution and only a qualified approach
 (depending on the doctor's indications).</li>
-<li><b>Therapeutic massage</b> (massotherapy) uses intense techniques such as squeezing,
-rubbing and vibration. It is used only in remission, in the absence of an exacerbation,
-and should only be performed by a specialist.</li>
 <li>During pain, avoid intense techniques: <b>vibration, tapping, strong rubbing</b>.
 They only increase the spasm.</li>
 <li>Any massage for sciatica is done with caution because the spinal cord is close to the
 site of inflammation. Ideally even a relaxing massage is left to a professional; if there
 are no contraindications or spinal injuries, loved ones can help with it at home.</li>
-<li>A full acupressure massage should only be performed by a specialist; stimulating a few
-standard points can be done on your own.</li>
 </ul>
+
+<h3>Acupressure</h3>
+<ul>
+<li>A full acupressure massage, where you need to know well which point of the body is
+responsible for what, should only be performed by a specialist so as not to cause harm.
+The article says it is difficult to master and not suitable as self-treatment.</li>
+<li>Stimulating the four standard points does no harm and can be used as self-help, the
+article says. This is the app's acupressure routine.</li>
+</ul>
+<p><b>The specialist's procedure, as the article describes it.</b> For information only: it is
+not a home routine, and the app does not guide it.</p>
+<ol>
+<li>First, the point of greatest pain is found by palpating (feeling with the fingers) along
+the sciatic nerve.</li>
+<li>That point and the whole painful area are massaged.</li>
+<li>The buttocks are massaged.</li>
+<li>Finally, the points of the bladder meridian are massaged.</li>
+</ol>
 
 <h3>Cupping</h3>
 <ul>
-<li>Do not use large jars or bottles instead of jars: this can lead to injury.</li>
+<li>Do not use large jars: this can lead to injury. Do not use bottles instead of jars:
+this will not help, it will only hurt.</li>
 <li>For the “torch”, use only natural cotton wool and alcohol, never synthetic materials.</li>
-<li>Moving cups may be a little painful, but should not hurt too much. With honey massage,
-do not overdo it and listen to the person's feelings.</li>
+<li>Moving cups may be a little painful, but should not hurt too much.</li>
+</ul>
+
+<h3>Honey massage</h3>
+<ul>
+<li>Use high-quality honey.</li>
+<li>Patients report some pain: the hands stick to the skin during the pats. Do not overdo it
+and listen to the person's feelings.</li>
 </ul>
 
 <h3>When to see a doctor</h3>
@@ -138,8 +169,9 @@ lifestyle such as office work.</p>
 
 PEDAL_NOTE = (
     "The session keys work wherever the focus is in the window, so a USB foot "
-    "pedal that sends keys (for example Space or Right) can drive a session "
-    "while your hands are busy."
+    "pedal or a presenter clicker that sends keys (Space, Enter, Page Down and Page Up, "
+    "the media keys) can drive a session while your hands are busy. To give an action "
+    "another key, for example the F-key your pedal sends, use Settings → Keys and pedal."
 )
 
 SELF_CHECK_INTRO = (

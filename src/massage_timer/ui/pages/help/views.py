@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...shortcuts import GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, Shortcut
+from ...shortcuts import DEFAULT_KEYS, GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, KeyMap, Shortcut, shown_key
 from ...widgets.basics import render_svg
 
 DOC_CSS = "h3 { margin-top: 18px; margin-bottom: 6px; } li { margin-bottom: 5px; } p { margin-bottom: 8px; }"
@@ -123,9 +123,10 @@ class Illustration(QLabel):
 ALL_SHORTCUTS = SESSION_SHORTCUTS + GLOBAL_SHORTCUTS
 
 
-def keys_text(shortcut: Shortcut) -> str:
-    """A shortcut's keys, as shown in the tables."""
-    return "  or  ".join(shortcut.keys)
+def keys_text(shortcut: Shortcut, keymap: KeyMap = DEFAULT_KEYS) -> str:
+    """A shortcut's keys now (the user may have chosen their own), as shown in the tables."""
+    keys = keymap.keys(shortcut.action)
+    return "  or  ".join(shown_key(k) for k in keys) if keys else "(no key)"
 
 
 class KeyTable(QTableWidget):
@@ -135,10 +136,12 @@ class KeyTable(QTableWidget):
     that the tables on the page line up.
     """
 
+    keymap: KeyMap = DEFAULT_KEYS
+
     def refit(self) -> None:
         bold = QFont(self.font())
         bold.setBold(True)
-        widest = max(QFontMetrics(bold).horizontalAdvance(keys_text(s)) for s in ALL_SHORTCUTS)
+        widest = max(QFontMetrics(bold).horizontalAdvance(keys_text(s, self.keymap)) for s in ALL_SHORTCUTS)
         self.horizontalHeader().setMinimumSectionSize(widest + 16)
         row_height = self.fontMetrics().height() + 14
         for row in range(self.rowCount()):
@@ -178,7 +181,7 @@ class RedFlagBox(QFrame):
             self.setStyleSheet(style)
 
 
-def shortcut_table(shortcuts: tuple[Shortcut, ...]) -> QTableWidget:
+def shortcut_table(shortcuts: tuple[Shortcut, ...]) -> KeyTable:
     """A table of these shortcuts: their keys in bold, then what they do."""
     table = KeyTable(len(shortcuts), 2)
     table.setHorizontalHeaderLabels(["Keys", "Action"])
@@ -196,11 +199,18 @@ def shortcut_table(shortcuts: tuple[Shortcut, ...]) -> QTableWidget:
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     for row, shortcut in enumerate(shortcuts):
-        keys = QTableWidgetItem(keys_text(shortcut))
+        table.setItem(row, 1, QTableWidgetItem(shortcut.label))
+    fill_keys(table, shortcuts, DEFAULT_KEYS)
+    return table
+
+
+def fill_keys(table: KeyTable, shortcuts: tuple[Shortcut, ...], keymap: KeyMap) -> None:
+    """Show the keys the shortcuts have in ``keymap``."""
+    table.keymap = keymap
+    for row, shortcut in enumerate(shortcuts):
+        keys = QTableWidgetItem(keys_text(shortcut, keymap))
         font = keys.font()
         font.setBold(True)
         keys.setFont(font)
         table.setItem(row, 0, keys)
-        table.setItem(row, 1, QTableWidgetItem(shortcut.label))
     table.refit()
-    return table

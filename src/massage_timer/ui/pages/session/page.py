@@ -101,6 +101,7 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
 
         self._shortcuts: list[QShortcut] = []
         self._build_shortcuts()
+        settings.changed.connect(self._on_setting)
         self._apply_style()
 
         c = controller
@@ -135,17 +136,26 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             "stop": self._escape,
             "focus": self.toggle_focus_mode,
         }
+        enabled = self.shortcuts_enabled() if self._shortcuts else True
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.setParent(None)
+            shortcut.deleteLater()
+        self._shortcuts = []
+        keymap = self.keymap = shortcuts.KeyMap(self.settings.chosen_keys())
         for sc in shortcuts.SESSION_SHORTCUTS:
             handler = handlers.get(sc.action)
             if handler is None:
                 continue
-            for key in (*sc.keys, *sc.also):
+            for key in keymap.sequences(sc.action):
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
                 shortcut.setAutoRepeat(sc.action in ("more", "less"))
                 shortcut.activated.connect(handler)
                 shortcut.setProperty("action", sc.action)
+                shortcut.setEnabled(enabled)
                 self._shortcuts.append(shortcut)
+        self._show_keys(keymap)
 
     def _set_shortcuts_enabled(self, on: bool) -> None:
         for shortcut in self._shortcuts:
@@ -153,6 +163,12 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
 
     def shortcuts_enabled(self) -> bool:
         return bool(self._shortcuts) and self._shortcuts[0].isEnabled()
+
+    def _on_setting(self, key: str) -> None:
+        if key == "keys":
+            self._build_shortcuts()
+        elif key == "text_scale":
+            self._apply_focus_fonts()
 
     # ================================================================ Qt events
 
@@ -167,6 +183,8 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.flash.setGeometry(self.rect())
         super().resizeEvent(event)
+        if event.oldSize().height() != event.size().height():
+            self._apply_focus_fonts()
 
     # ================================================================ state → screen
 
@@ -312,14 +330,16 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         self.set_focus_mode(not self._focus_mode)
 
     def set_focus_mode(self, on: bool) -> None:
-        """Full screen with only the countdown, the title and the buttons."""
+        """Full screen: step N of M, the title, huge digits, the instruction's first line,
+        the next step, the keys and the buttons."""
         if on == self._focus_mode:
             return
         if on and self.mode() != self.RUNNING:
             return
         self._focus_mode = on
-        for widget in (self.header, self.instructions_area, self.next_label):
-            widget.setVisible(not on)
+        self.instructions_area.setVisible(not on)
+        for widget in (self.focus_line, self.focus_keys):
+            widget.setVisible(on)
         snap = self._last_snapshot
         step = snap.planned.step if snap is not None and snap.planned is not None else None
         self.suggested.setVisible(not on and step is not None and step.duration is not None and step.duration.suggested)

@@ -66,7 +66,9 @@ class SnapshotRenderer:
         self.title.setText(planned.title)
         suggested = bool(step.duration is not None and step.duration.suggested)
         self.suggested.setVisible(suggested and not self._focus_mode)
-        self.instructions.setText(reflow(step.instructions))
+        text = reflow(step.instructions)
+        self.instructions.setText(text)
+        self.focus_line.setText(next((line for line in text.splitlines() if line.strip()), ""))
         if snap.next_title:
             self.next_label.setText(f"Next: {snap.next_title}")
         else:

@@ -31,6 +31,15 @@ from ...widgets.illustration import Illustration
 from ...widgets.ring import ProgressRing
 
 
+def text_scale(widget: object) -> float:
+    """The text-size setting as a factor (1.0 at 100 %)."""
+    settings = getattr(widget, "settings", None)
+    try:
+        return max(1.0, int(settings.get("text_scale")) / 100) if settings is not None else 1.0
+    except (TypeError, ValueError, KeyError):
+        return 1.0
+
+
 class SessionView:
     """The widgets of the session page and their style (a mixin: it uses the page's focus mode and actions)."""
 
@@ -67,11 +76,7 @@ class SessionView:
         self.empty_note = plain_label("", "ok")
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.empty_note.hide()
-        keys = (
-            "During a session:  Space start / pause  ·  N or → next  ·  B or ← back  ·  "
-            "+ / − 30 seconds  ·  Esc stop  ·  F11 focus mode"
-        )
-        self.empty_keys = plain_label(keys, "muted")
+        self.empty_keys = plain_label("", "muted")
         self.empty_keys.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         for w in (self.empty_title, self.empty_text, self.empty_note):
             layout.addWidget(w)
@@ -136,6 +141,10 @@ class SessionView:
         self.instructions_area.setMinimumHeight(60)
         self.instructions_area.viewport().setAutoFillBackground(False)
         self.instructions.setAutoFillBackground(False)
+        self.focus_line = plain_label("")
+        self.focus_line.setObjectName("FocusLine")
+        self.focus_line.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.focus_line.hide()
         self.next_label = plain_label("", "muted")
         self.notice = plain_label("", "muted")
         self.notice.hide()
@@ -143,6 +152,7 @@ class SessionView:
         right.addWidget(self.suggested)
         right.addWidget(self.ring, 5)
         right.addWidget(self.instructions_area, 4)
+        right.addWidget(self.focus_line)
         right.addWidget(self.next_label)
         self.right_column = QWidget()
         self.right_column.setLayout(right)
@@ -151,6 +161,10 @@ class SessionView:
         root.addLayout(body, 1)
 
         root.addWidget(self.notice)
+        self.focus_keys = plain_label("", "muted")
+        self.focus_keys.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.focus_keys.hide()
+        root.addWidget(self.focus_keys)
 
         self.buttons_row = QWidget()
         row = QHBoxLayout(self.buttons_row)
@@ -177,11 +191,33 @@ class SessionView:
     def _action_button(self, text: str, action: str, slot: Callable[[], None]) -> QPushButton:
         btn = QPushButton(text)
         btn.setProperty("session", "action")
+        btn.setProperty("action", action)
         btn.setToolTip(shortcuts.tooltip(action))
         btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         btn.clicked.connect(slot)
         return btn
+
+    def _show_keys(self, keymap: shortcuts.KeyMap) -> None:
+        """Tooltips and key hints from the keys the user has now."""
+        for btn in self.buttons_row.findChildren(QPushButton):
+            action = btn.property("action")
+            if action:
+                btn.setToolTip(keymap.tooltip(str(action)))
+
+        def keys(action: str, most: int = 1) -> str:
+            names = [shortcuts.shown_key(k) for k in keymap.keys(action)[:most]]
+            return " or ".join(names) if names else "(no key)"
+
+        hints = [
+            (keys("toggle"), "start / pause"),
+            (keys("next", 2), "next"),
+            (keys("previous", 2), "back"),
+            (f"{keys('more')} / {keys('less')}", "30 seconds"),
+            (keys("stop"), "stop"),
+        ]
+        self.empty_keys.setText("During a session:  " + "  ·  ".join(f"{k} {what}" for k, what in hints))
+        self.focus_keys.setText("  ·  ".join(f"{k} {what}" for k, what in hints) + f"  ·  {keys('focus')} leave")
 
     # ================================================================ style
 
@@ -253,7 +289,6 @@ class SessionView:
             }}
             QLabel#BannerText {{ font-size: {em(1.2)}; font-weight: 600; }}
             QLabel#StepTitle {{ font-size: {em(1.9)}; font-weight: 700; }}
-            QLabel#Instructions {{ font-size: {em(1.25)}; }}
             QProgressBar {{ border: none; border-radius: 4px; background: {border}; }}
             QProgressBar::chunk {{ border-radius: 4px; background: {teal}; }}
             """
@@ -261,12 +296,29 @@ class SessionView:
         self._apply_focus_fonts()
 
     def _apply_focus_fonts(self) -> None:
+        """Sizes that follow the window: the caregiver reads the instructions from two metres.
+
+        The instruction text is at least 24 px (times the text size) and 3 % of the window's
+        height; in focus mode, 4 %. Titles and hints in focus mode follow the height too.
+        """
         base = QApplication.font()
         pt = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+        window = self.window() if isinstance(self, QWidget) else None
+        height = window.height() if window is not None else 800
+        scale = text_scale(self)
         if self._focus_mode:
-            self.title.setStyleSheet(f"font-size: {pt * 2.6:.1f}pt; font-weight: 700;")
+            px = min(0.04 * height * scale, 0.07 * height)
+            self.title.setStyleSheet(f"font-size: {max(pt * 2.6 * 96 / 72, 0.055 * height):.0f}px; font-weight: 700;")
+            self.focus_line.setStyleSheet(f"font-size: {px:.0f}px;")
+            self.next_label.setStyleSheet(f"font-size: {0.75 * px:.0f}px;")
+            self.focus_keys.setStyleSheet(f"font-size: {max(0.5 * px, pt * 96 / 72):.0f}px;")
+            self.step_of.setStyleSheet(f"font-size: {0.75 * px:.0f}px; font-weight: 700;")
         else:
+            px = min(max(24.0 * scale, 0.03 * height * scale), max(0.06 * height, 24.0))
             self.title.setStyleSheet("")
+            self.instructions.setStyleSheet(f"font-size: {px:.0f}px;")
+            for label in (self.focus_line, self.next_label, self.focus_keys, self.step_of):
+                label.setStyleSheet("")
 
     @staticmethod
     def _set_session_role(button: QPushButton, role: str) -> None:

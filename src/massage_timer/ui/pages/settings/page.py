@@ -1,4 +1,4 @@
-"""The Settings page: cues, voice, session defaults, appearance, and where data lives.
+"""The Settings page: cues, voice, session defaults, keys and pedal, appearance, where data lives.
 
 Every control writes through :meth:`Settings.set`; the page re-reads the
 settings whenever they change (from here or elsewhere), so it never shows a
@@ -25,6 +25,7 @@ from .backups import BackupsGroup
 from .behaviour import AppearanceGroup, SessionGroup
 from .cues import RATE_STEPS, CueStatusGroup, SoundGroup, VoiceGroup, rate_text
 from .folders import DataGroup, ProtocolsGroup, open_in_file_manager
+from .keys import KeysGroup
 
 CONTENT_MAX_WIDTH = 880
 
@@ -73,6 +74,7 @@ class SettingsPage(QWidget):
         self.voice_group = VoiceGroup(settings)
         self.cue_status_group = CueStatusGroup()
         self.session_group = SessionGroup(settings)
+        self.keys_group = KeysGroup(settings)
         self.appearance_group = AppearanceGroup(settings)
         self.data_group = DataGroup(paths)
         self.backups_group = BackupsGroup(settings)
@@ -82,6 +84,7 @@ class SettingsPage(QWidget):
             self.voice_group,
             self.cue_status_group,
             self.session_group,
+            self.keys_group,
             self.appearance_group,
             self.data_group,
             self.backups_group,
@@ -205,7 +208,10 @@ class SettingsPage(QWidget):
             w = w.parentWidget()
         QCoreApplication.sendEvent(self._scroll, QEvent(QEvent.Type.LayoutRequest))
 
-    def _on_settings_changed(self, _key: str) -> None:
+    def _on_settings_changed(self, key: str) -> None:
+        if key == "keys":
+            self.keys_group.refresh()
+            return
         self._load()
 
     def _load(self) -> None:

@@ -3,6 +3,7 @@
 Usage::
 
     python -m massage_timer.tools.screenshots OUTDIR [--size 1280x800] [--theme light|dark|both]
+        [--text-scale 100..200] [--suffix TEXT]
 
 It uses a temporary data folder, the offscreen platform (unless a display is
 set and ``--onscreen`` is given), a fake clock and the mock speech engine, so
@@ -28,19 +29,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--size", default="1280x800", type=_parse_size)
     parser.add_argument("--theme", default="both", choices=("light", "dark", "both"))
+    parser.add_argument("--text-scale", type=int, default=100, help="the text-size setting, 100 to 200 (%%)")
+    parser.add_argument("--suffix", default="", help="added to each file name, e.g. -1024x600")
     parser.add_argument("--onscreen", action="store_true", help="use the real display instead of offscreen")
     args = parser.parse_args(argv)
     if not args.onscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     args.outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="massage-timer-shots-") as tmp:
-        return _render(args.outdir, args.size, args.theme, Path(tmp))
+        return _render(args.outdir, args.size, args.theme, Path(tmp), args.text_scale, args.suffix)
 
 
-def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -> int:
+def _render(
+    outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path, scale: int = 100, suffix: str = ""
+) -> int:
     import time
 
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QSize, QTimer
     from PySide6.QtWidgets import QApplication, QDialog, QRadioButton, QTabWidget
 
     from ..core.clock import FakeClock
@@ -75,7 +80,7 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
 
     def save(widget, name: str, theme: str) -> None:  # noqa: ANN001
         settle(600)
-        path = outdir / f"{name}-{theme}.png"
+        path = outdir / f"{name}{suffix}-{theme}.png"
         widget.grab().save(str(path))
         written.append(path)
 
@@ -83,7 +88,9 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
         settings = Settings(paths.root / f"settings-{theme}.ini")
         settings.set("theme", theme)
         settings.set("last_stage", "remission")
-        apply_theme(app, theme, 100)
+        settings.set("text_scale", scale)
+        settings.set("bounce_seconds", 0.0)  # the steps below are skipped at once, on a clock that stands
+        apply_theme(app, theme, scale)
         clock = FakeClock(start_wall=time.time() - 3600)
         controller = SessionController(clock)
         cues = CuePlayer(settings, speech_engine="mock")
@@ -107,7 +114,7 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
             if radio is not None:
                 radio.setChecked(True)
         dialog.person.setCurrentText("Anna")
-        dialog.resize(760, min(size[1] - 40, 760))
+        dialog.fit_to(QSize(*size))
         dialog.show()
         save(dialog, "setup", theme)
         dialog.done(QDialog.DialogCode.Rejected)
@@ -123,6 +130,14 @@ def _render(outdir: Path, size: tuple[int, int], theme_choice: str, tmp: Path) -
         clock.advance(7 * 60 + 25)
         controller._on_timer()
         save(window, "session", theme)
+        session_page = window.page("session")
+        session_page.set_focus_mode(True)  # type: ignore[attr-defined]
+        window.showNormal()  # offscreen, "full screen" is the platform's 800×800: show it at the size asked
+        window.resize(*size)
+        save(window, "focus", theme)
+        session_page.set_focus_mode(False)  # type: ignore[attr-defined]
+        window.showNormal()
+        window.resize(*size)
 
         # The same step after its time is up: it rings and waits for the jars to come off.
         clock.advance(8 * 60)

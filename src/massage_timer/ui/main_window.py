@@ -116,7 +116,7 @@ class MainWindow(LogActions, QMainWindow):
         side.setObjectName("Sidebar")
         side_col = QVBoxLayout(side)
         side_col.setContentsMargins(6, 14, 6, 10)
-        brand = plain_label(APP_NAME, "heading", wrap=False, selectable=False)
+        brand = plain_label(APP_NAME, "heading", selectable=False)
         brand.setContentsMargins(12, 0, 12, 10)
         side_col.addWidget(brand)
         self.nav = QListWidget()
@@ -131,7 +131,8 @@ class MainWindow(LogActions, QMainWindow):
         self.session_hint = plain_label("", "muted", selectable=False)
         self.session_hint.setContentsMargins(12, 0, 12, 0)
         side_col.addWidget(self.session_hint)
-        side.setFixedWidth(max(190, self.fontMetrics().horizontalAdvance(APP_NAME) * 2))
+        self._side = side
+        self._fit_sidebar()
         row.addWidget(side)
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)
@@ -402,6 +403,12 @@ class MainWindow(LogActions, QMainWindow):
         """Focus mode: the session page goes full screen; the sidebar steps aside."""
         self.centralWidget().layout().itemAt(0).widget().setVisible(not on)
 
+    def _fit_sidebar(self) -> None:
+        """As wide as the longest page name needs (the name of the app may wrap), no wider."""
+        self.nav.doItemsLayout()
+        widest = max(self.nav.sizeHintForColumn(0), self.nav.fontMetrics().horizontalAdvance("Protocols"))
+        self._side.setFixedWidth(max(170, widest + 64))
+
     def _on_setting(self, key: str) -> None:
         help_page = self._pages.get("help")
         if key == "keys" and help_page is not None:
@@ -410,6 +417,7 @@ class MainWindow(LogActions, QMainWindow):
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 apply_theme(app, self.settings.get("theme"), int(self.settings.get("text_scale")))
+                self._fit_sidebar()
                 for page in self._pages.values():
                     retheme = getattr(page, "retheme", None)
                     if callable(retheme):

@@ -464,7 +464,7 @@ def test_focus_mode_shows_step_of_title_first_line_next_step_and_keys(make_rig) 
 
 
 @pytest.mark.parametrize(
-    ("size", "scale", "at_least"), [((1280, 800), 100, 24), ((1920, 1080), 100, 32), ((1280, 800), 200, 48)]
+    ("size", "scale", "at_least"), [((1280, 800), 100, 24), ((1920, 1080), 100, 32), ((1280, 800), 200, 36)]
 )
 def test_instruction_text_follows_the_window_and_the_text_size(make_rig, size, scale, at_least) -> None:
     rig = make_rig("cupping-static")

@@ -7,6 +7,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -140,6 +141,7 @@ class DetailPane(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the text wraps
         self._loaded: LoadedProtocol | None = None
         self.show_empty()
 
@@ -180,8 +182,17 @@ class DetailPane(QScrollArea):
         if overview is not None:
             picture = QLabel()
             picture.setObjectName("OverviewImage")
-            picture.setFixedSize(OVERVIEW)
-            picture.setToolTip("Seen from behind; the points are shown on the left side.")
+            room = self.viewport().width() - 40
+            size = (
+                OVERVIEW
+                if room >= OVERVIEW.width() or room < 160
+                else OVERVIEW.scaled(room, room, Qt.AspectRatioMode.KeepAspectRatio)
+            )
+            picture.setFixedSize(size)
+            picture.setToolTip(
+                "Seen from behind; the points are shown on the left side. "
+                "The small box shows both ankles from the front."
+            )
             lay.addWidget(picture, 0, Qt.AlignmentFlag.AlignLeft)
         if proto.source:
             lay.addWidget(plain_label(f"Source: {proto.source}", "muted"))
@@ -212,7 +223,7 @@ class DetailPane(QScrollArea):
         def draw_pictures() -> None:
             ratio = self.devicePixelRatioF() or 1.0
             if picture is not None:
-                pixmap = load_image(overview, OVERVIEW, ratio)
+                pixmap = load_image(overview, picture.size(), ratio)
                 if pixmap is not None:
                     picture.setPixmap(pixmap)
                 else:
@@ -253,8 +264,15 @@ class ProtocolsPage(QWidget):
         self.user_dir = user_dir
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        top.addWidget(plain_label("Protocols", "title", wrap=False, selectable=False))
+        # The title and the controls share a row; when the text is large and the window narrow,
+        # the controls go below the title rather than being cut (see resizeEvent).
+        self._top = QGridLayout()
+        self._top.setContentsMargins(0, 0, 0, 0)
+        self._title = plain_label("Protocols", "title", wrap=False, selectable=False)
+        self._top.addWidget(self._title, 0, 0)
+        self._controls = QWidget()
+        top = QHBoxLayout(self._controls)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addStretch(1)
         top.addWidget(plain_label("Stage now:", wrap=False, selectable=False))
         self.stage_group = QButtonGroup(self)
@@ -272,7 +290,9 @@ class ProtocolsPage(QWidget):
             folder = button("My protocols folder", tooltip=f"Open {user_dir}")
             folder.clicked.connect(self._open_user_dir)
             top.addWidget(folder)
-        outer.addLayout(top)
+        self._top.addWidget(self._controls, 0, 1)
+        self._top.setColumnStretch(1, 1)
+        outer.addLayout(self._top)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
@@ -329,7 +349,20 @@ class ProtocolsPage(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
         super().resizeEvent(event)
+        self._place_controls()
         self._fit_cards()
+
+    def _place_controls(self) -> None:
+        """The controls beside the title if they fit, else on a row of their own below it."""
+        needed = self._title.sizeHint().width() + self._controls.sizeHint().width() + self._top.horizontalSpacing()
+        beside = needed <= self.contentsRect().width() - 32
+        if beside == (self._top.itemAtPosition(0, 1) is not None):
+            return
+        self._top.removeWidget(self._controls)
+        if beside:
+            self._top.addWidget(self._controls, 0, 1)
+        else:
+            self._top.addWidget(self._controls, 1, 0, 1, 2)
 
     def _fit_cards(self) -> None:
         width = self.list.viewport().width() - 2 * self.list.spacing()

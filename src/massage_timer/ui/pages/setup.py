@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -32,7 +32,7 @@ from ...core.protocols.format import LoadedProtocol, Step
 from ...core.protocols.safety import RED_FLAGS, RED_FLAGS_SOURCE, GateResult, evaluate
 from ...core.session.plan import PlanError, build_plan
 from ..settings import Settings
-from ..widgets.basics import button, plain_label, set_role
+from ..widgets.basics import button, check_row, plain_label, set_role
 
 SIDE_CHOICES = (("left", "Patient's left"), ("right", "Patient's right"), ("both", "Both sides"))
 STAGE_CHOICES = (("acute", "Acute (exacerbation)"), ("remission", "Remission"))
@@ -113,6 +113,8 @@ class SetupDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Questions wrap to the sheet's width: it scrolls down, never sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setSpacing(14)
@@ -152,7 +154,18 @@ class SetupDialog(QDialog):
 
         self._rebuild_durations()
         self._update()
-        self.resize(760, 680)
+        self.fit_to(None)
+
+    def fit_to(self, room: QSize | None) -> None:
+        """About 95 characters wide and 680 px high, but never larger than ``room`` (default: the screen)."""
+        width = max(760, self.fontMetrics().averageCharWidth() * 95)
+        height = 680
+        if room is None:
+            screen = self.screen() if self.parentWidget() is None else self.parentWidget().screen()
+            room = screen.availableGeometry().size() if screen is not None else None
+        if room is not None:
+            width, height = min(width, room.width() - 24), min(height, room.height() - 24)
+        self.resize(width, height)
 
     # ----------------------------------------------------------- sections
 
@@ -235,10 +248,10 @@ class SetupDialog(QDialog):
         col = QVBoxLayout(box)
         col.addWidget(plain_label("Tick any that the person has now:", "muted"))
         for flag_id, text in RED_FLAGS:
-            check = QCheckBox(text)
+            check = QCheckBox()
             check.setObjectName(f"redflag-{flag_id}")
             check.toggled.connect(lambda on, f=flag_id: self._flag(f, on))
-            col.addWidget(check)
+            col.addWidget(check_row(check, text))
         return box
 
     def _pain_box(self) -> QGroupBox:

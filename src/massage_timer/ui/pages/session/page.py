@@ -345,7 +345,8 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         self.suggested.setVisible(not on and step is not None and step.duration is not None and step.duration.suggested)
         self.illustration.setVisible(not on and self.illustration.path() is not None)
         self.notice.setVisible(not on and bool(self.notice.text()))
-        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter if on else Qt.AlignmentFlag.AlignLeft)
+        for label in (self.title, self.next_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter if on else Qt.AlignmentFlag.AlignLeft)
         self._apply_focus_fonts()
         self.ring.set_huge(on)
         window = self.window()

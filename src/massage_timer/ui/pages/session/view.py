@@ -101,10 +101,12 @@ class SessionView:
         self.overall.setTextVisible(False)
         self.overall.setFixedHeight(8)
         self.overall.setAccessibleName("Steps done")
-        self.session_left = plain_label("", "muted", wrap=False)
+        self.session_left = plain_label("", "muted")
+        self.session_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         header.addWidget(self.step_of)
+        self.overall.setMinimumWidth(60)
         header.addWidget(self.overall, 1)
-        header.addWidget(self.session_left)
+        header.addWidget(self.session_left, 1)
         root.addWidget(self.header)
 
         self.sleep_banner = Banner("sleep")
@@ -294,6 +296,18 @@ class SessionView:
             """
         )
         self._apply_focus_fonts()
+        self._fit_buttons()
+
+    _BUTTON_TEXTS = {"toggle": ("Start", "Pause", "Resume"), "next": ("Next", "Done", "Finish")}
+
+    def _fit_buttons(self) -> None:
+        """No button narrower than the longest word it can show (Start/Pause/Resume...)."""
+        for btn in self.buttons_row.findChildren(QPushButton):
+            btn.ensurePolished()
+            texts = self._BUTTON_TEXTS.get(str(btn.property("action")), (btn.text(),))
+            metrics = btn.fontMetrics()
+            widest = max(metrics.horizontalAdvance(t) for t in texts)
+            btn.setMinimumWidth(widest + 2 * metrics.horizontalAdvance("M"))
 
     def _apply_focus_fonts(self) -> None:
         """Sizes that follow the window: the caregiver reads the instructions from two metres.
@@ -314,7 +328,8 @@ class SessionView:
             self.focus_keys.setStyleSheet(f"font-size: {max(0.5 * px, pt * 96 / 72):.0f}px;")
             self.step_of.setStyleSheet(f"font-size: {0.75 * px:.0f}px; font-weight: 700;")
         else:
-            px = min(max(24.0 * scale, 0.03 * height * scale), max(0.06 * height, 24.0))
+            # Bigger text asked for makes it bigger, by half as much: the column is narrow.
+            px = max(24.0, 0.03 * height) * (1 + (scale - 1) / 2)
             self.title.setStyleSheet("")
             self.instructions.setStyleSheet(f"font-size: {px:.0f}px;")
             for label in (self.focus_line, self.next_label, self.focus_keys, self.step_of):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...settings import WARN_CHOICES, Settings
-from ...widgets.basics import button, plain_label, set_role
+from ...widgets.basics import button, check_row, plain_label, set_role
 from .forms import form_layout
 
 WARN_LABELS = {0: "Off", 3: "3 seconds before the end", 10: "10 seconds before the end"}
@@ -45,9 +45,9 @@ class SoundGroup(QGroupBox):
         self.settings = settings
         form = form_layout(self)
 
-        self.sound_check = QCheckBox("Play sounds at step changes and cues")
+        self.sound_check = QCheckBox()
         self.sound_check.toggled.connect(lambda on: self.settings.set("sound_enabled", bool(on)))
-        form.addRow(self.sound_check)
+        form.addRow(check_row(self.sound_check, "Play sounds at step changes and cues"))
 
         self.volume_slider = QSlider(Qt.Orientation.Horizontal)
         self.volume_slider.setRange(0, 100)
@@ -93,9 +93,11 @@ class VoiceGroup(QGroupBox):
         """The voices this computer offers (empty if none were found)."""
         form = form_layout(self)
 
-        self.voice_check = QCheckBox("Announce each step aloud (for example “Next: place the jars. 15 minutes.”)")
+        self.voice_check = QCheckBox()
         self.voice_check.toggled.connect(lambda on: self.settings.set("voice_enabled", bool(on)))
-        form.addRow(self.voice_check)
+        form.addRow(
+            check_row(self.voice_check, "Announce each step aloud (for example “Next: place the jars. 15 minutes.”)")
+        )
 
         self.voice_combo = QComboBox()
         self.voice_combo.setAccessibleName("Voice")

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -128,20 +127,18 @@ class KeysGroup(QGroupBox):
         grid.setColumnStretch(0, 1)
         self.keys_labels: dict[str, QLabel] = {}
         self.add_buttons: dict[str, QPushButton] = {}
-        self.remove_buttons: dict[str, QToolButton] = {}
+        self.remove_buttons: dict[str, QPushButton] = {}
         self.default_buttons: dict[str, QPushButton] = {}
         for i, sc in enumerate(SESSION_SHORTCUTS):
-            title = plain_label(sc.label)
-            title.setStyleSheet("font-weight: 600;")
-            keys = plain_label("", "muted")
+            title = plain_label(sc.label, "muted")
+            keys = plain_label("")
             keys.setObjectName(f"keys-{sc.action}")
             buttons = QHBoxLayout()
             buttons.setSpacing(6)
             add = QPushButton("Add key…")
             add.clicked.connect(lambda _=False, a=sc.action: self.add_key(a))
-            remove = QToolButton()
-            remove.setText("Remove")
-            remove.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            remove = QPushButton("Remove")
+            remove.setToolTip("Take one of these keys away from this action")
             remove.setMenu(QMenu(remove))
             default = QPushButton("Default")
             default.setToolTip("Give this action its original keys back")

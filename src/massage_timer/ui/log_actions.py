@@ -197,8 +197,25 @@ class LogActions:
 
     # ----------------------------------------------------------- start-up notices
 
+    def _finish_interrupted(self, session_id: str) -> None:
+        """The dialog that finishes an interrupted session later (History's), then History re-reads."""
+        from .pages.amend_dialog import edit_session
+
+        store = self.store
+        session = store.session(session_id) if store is not None else None
+        if store is None or session is None:
+            return
+        if edit_session(self, store, session):  # type: ignore[arg-type]
+            refresh = getattr(self._pages.get("history"), "refresh", None)
+            if callable(refresh):
+                refresh()
+
     def show_notices(self, interrupted: list[str]) -> None:
-        """Tell the user what happened to the log at start-up (moved aside, interrupted sessions)."""
+        """Tell the user what happened to the log at start-up (moved aside, interrupted sessions).
+
+        An interrupted session can be kept as it is, finished now (marked completed or stopped,
+        with pain after and notes: :mod:`.pages.amend_dialog`), reviewed in History or discarded.
+        """
         from ..core.durations import format_local_datetime
         from ..core.log import StoreError
 
@@ -221,6 +238,8 @@ class LogActions:
                 "were done. It is kept in your history as interrupted."
             )
             keep = box.addButton("Keep it", QMessageBox.ButtonRole.AcceptRole)
+            finish = box.addButton("Finish it now…", QMessageBox.ButtonRole.ActionRole)
+            finish.setToolTip("Mark it as completed or stopped, and add pain after and notes")
             review = box.addButton("Review in History", QMessageBox.ButtonRole.ActionRole)
             discard = box.addButton("Discard it…", QMessageBox.ButtonRole.DestructiveRole)
             box.setDefaultButton(keep)
@@ -246,6 +265,8 @@ class LogActions:
                 # Not fatal: it is kept as interrupted and will be shown again next time.
                 QMessageBox.warning(self, APP_NAME, f"The session log could not be updated: {exc}")
                 return
+            if clicked is finish:
+                self._finish_interrupted(row.id)
             if clicked is review:
                 self.show_page("history")
                 select = getattr(self._pages.get("history"), "select_session", None)

@@ -181,7 +181,13 @@ class MainWindow(LogActions, QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 780)
+            # The first start: a comfortable size, but never larger than the screen.
+            room = self.screen().availableGeometry() if self.screen() is not None else None
+            if room is not None and (room.width() < 1180 or room.height() < 780):
+                self.resize(min(1180, room.width()), min(780, room.height()))
+                self.setWindowState(Qt.WindowState.WindowMaximized)
+            else:
+                self.resize(1180, 780)
         self._first_paint = _FirstPaint()
         self._first_paint.painted.connect(self.first_painted.emit)
         # Once the window is up, start looking for the speech service in the background.

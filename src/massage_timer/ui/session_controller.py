@@ -20,10 +20,12 @@ from ..core.protocols.format import LoadedProtocol
 from ..core.session.engine import SessionEngine
 from ..core.session.events import (
     Adjusted,
+    BodyLimitPassed,
     CueFired,
     EngineError,
     Event,
     Paused,
+    ReminderDue,
     Resumed,
     SecondChanged,
     SecondsLeft,
@@ -32,6 +34,7 @@ from ..core.session.events import (
     SessionStopped,
     SleepDetected,
     Snapshot,
+    Snoozed,
     State,
     StepEnded,
     StepStarted,
@@ -64,6 +67,9 @@ class SessionController(QObject):
     resumed = Signal()
     adjusted = Signal(int, int, bool)  # planned, delta, beyond the range
     slept = Signal(float, int)  # seconds away, steps that ended meanwhile
+    reminder = Signal(int, float)  # reminders so far in this wait, seconds waiting
+    snoozed = Signal(float)  # seconds the reminders are silenced for
+    body_limit_passed = Signal(int)  # the body step's longest time, in seconds
     finished = Signal(object)  # tuple[StepRun, ...]
     stopped = Signal(object)
     changed = Signal()
@@ -179,6 +185,14 @@ class SessionController(QObject):
         target = (run_planned or snap.planned.planned or 0) + delta
         return (snap.planned.min or 0) <= target <= (snap.planned.max or target)
 
+    def snooze(self, minutes: float) -> bool:
+        """Silence the reminders of the waiting step; False when its range does not allow it."""
+        if self.engine is None or self.engine.state is not State.WAITING:
+            return False
+        done = self.engine.snooze(minutes)
+        self._schedule()
+        return done
+
     def stop(self) -> None:
         if self.engine is not None:
             self.engine.stop()
@@ -227,6 +241,12 @@ class SessionController(QObject):
             self.resumed.emit()
         elif isinstance(event, Adjusted):
             self.adjusted.emit(event.planned, event.delta, event.overridden)
+        elif isinstance(event, ReminderDue):
+            self.reminder.emit(event.count, event.overdue_seconds)
+        elif isinstance(event, Snoozed):
+            self.snoozed.emit(event.seconds)
+        elif isinstance(event, BodyLimitPassed):
+            self.body_limit_passed.emit(event.max_seconds)
         elif isinstance(event, SleepDetected):
             log.info("the computer was asleep for %.0f s; %d step(s) ended meanwhile", event.seconds, event.steps_ended)
             self.slept.emit(event.seconds, event.steps_ended)

@@ -10,6 +10,7 @@ Import from here; the modules behind this face each hold one job:
 * :mod:`.recorder`: writing a running session from the engine's events;
 * :mod:`.export`: CSV, JSON and the command line's table, to a stream or a private file;
 * :mod:`.pending`: the writes the log could not take yet (a full disk), replayed when it can;
+* :mod:`.edits`: what is changed in a session later, with the original kept (:mod:`.edits.amendments`);
 * :mod:`.disk`: the log as files: what is at its path before SQLite opens it (:mod:`.disk.files`),
   backups and restore (:mod:`.disk.backups`), the full integrity check (:mod:`.disk.integrity`);
 * :mod:`.errors`: the ways the log can fail.
@@ -26,12 +27,23 @@ from .disk.backups import (
     restore_backup,
 )
 from .disk.integrity import IntegrityCheck, IntegrityResult
+from .edits.amendments import AmendmentError
 from .errors import NotesTooLong, StoreError, StoreReadOnly, StoreTooNew, StoreWriteError
 from .export import CSV_BOM_DEFAULT, CSV_COLUMNS, csv_row, export_csv, write_export, write_export_file
 from .opener import OPEN_BUSY_SECONDS, OpenReport, open_store, reopen_writable
 from .pending import PendingWrites
 from .recorder import SessionRecorder
-from .records import Filter, SessionInfo, SessionRow, StepRow, Summary, WeekTotal, iso_utc, local_offset_minutes
+from .records import (
+    Amendment,
+    Filter,
+    SessionInfo,
+    SessionRow,
+    StepRow,
+    Summary,
+    WeekTotal,
+    iso_utc,
+    local_offset_minutes,
+)
 from .schema import SCHEMA_VERSION, STATUSES
 from .store import Store
 
@@ -42,6 +54,8 @@ __all__ = [
     "OPEN_BUSY_SECONDS",
     "SCHEMA_VERSION",
     "STATUSES",
+    "Amendment",
+    "AmendmentError",
     "BackupInfo",
     "Filter",
     "IntegrityCheck",

@@ -18,6 +18,7 @@ so a file that fails them keeps its bytes.
   real end is still waiting in the journal is not.
 * A backup is made before any migration of an existing log, and at most once a day
   when asked (:mod:`.disk.backups`).
+* A writable log gets the table of later amendments where it lacks it (:mod:`.edits.amendments`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 from ..paths import create_private, make_private_dirs
 from .disk.backups import DEFAULT_KEEP, backup_due, backup_failure_message, make_backup
 from .disk.files import Kind, connect_checked, inspect, read_only_uri, wal_is_empty
+from .edits.amendments import create_table as create_amendments_table
 from .errors import LogShapeError, StoreError, StoreTooNew, StoreWriteError, disk_full, os_reason, sqlite_kind
 from .pending import PendingUnreadable, PendingWrites, pending_path
 from .schema import BUSY_SECONDS, SCHEMA_VERSION, is_new_log, migrate, new_log
@@ -253,6 +255,8 @@ def _open_for_writing(
         if disk_full(path.parent, exc):
             return _full_disk_store(path, report, busy_seconds, made)
         raise StoreError(f"The session log {path} cannot be prepared: {exc}") from None
+    with contextlib.suppress(sqlite3.Error):  # a log that cannot take it now gets it with its first amendment
+        create_amendments_table(conn)
     if os.name == "posix":
         for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if p.exists():

@@ -10,7 +10,8 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from .records import Filter, SessionRow, StepRow, Summary, WeekTotal
+from .edits.amendments import read as read_amendments
+from .records import Amendment, Filter, SessionRow, StepRow, Summary, WeekTotal
 
 DAY = 86400
 
@@ -52,17 +53,22 @@ class LogQueries:
         rows = self.conn.execute(
             "SELECT seq, step_index, step_id, title, side, timed, planned, initial_planned,"
             " started_ts, ended_ts, active_seconds, paused_seconds, overrun_seconds, extensions,"
-            " adjusted_seconds, overridden, slept_seconds, outcome, bounced"
+            " adjusted_seconds, overridden, slept_seconds, outcome, bounced, body_timer,"
+            " guidance_paused_seconds, snoozes, snoozed_seconds, over_max"
             " FROM step_runs WHERE session_id=? ORDER BY seq",
             (session_id,),
         ).fetchall()
         out = []
         for r in rows:
             v = list(r)
-            v[5] = bool(v[5])
-            v[15] = bool(v[15])
+            for flag in (5, 15, 19, 23):  # timed, overridden, body_timer, over_max
+                v[flag] = bool(v[flag])
             out.append(StepRow(*v))
         return out
+
+    def amendments(self, session_id: str) -> list[Amendment]:
+        """What was changed in the session later, oldest first, each with the value before and the original."""
+        return read_amendments(self.conn, session_id)
 
     def sessions(
         self, flt: Filter | None = None, *, limit: int | None = None, offset: int = 0, newest_first: bool = True

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from ..session.engine import SessionEngine
 from ..session.events import (
     Adjusted,
+    BodyLimitPassed,
     Event,
     Paused,
     Resumed,
@@ -26,6 +27,7 @@ from ..session.events import (
     SessionStarted,
     SessionStopped,
     SleepDetected,
+    Snoozed,
     StepEnded,
     StepRun,
     StepStarted,
@@ -91,7 +93,7 @@ class SessionRecorder:
             return
         elif isinstance(event, (StepStarted, StepEnded)):
             self._add_step(event.run)
-        elif isinstance(event, (Paused, Resumed, Adjusted, SleepDetected)):
+        elif isinstance(event, (Paused, Resumed, Adjusted, SleepDetected, Snoozed, BodyLimitPassed)):
             if self.engine.runs:
                 self._add_step(self.engine.runs[-1])
         elif isinstance(event, (SessionFinished, SessionStopped)):

@@ -1,4 +1,4 @@
-"""What the log holds, as plain values: a session's facts, its rows, History's filters and totals."""
+"""What the log holds, as plain values: a session's facts, its rows and amendments, History's filters and totals."""
 
 from __future__ import annotations
 
@@ -69,6 +69,34 @@ class StepRow:
     outcome: str
     bounced: int = 0
     """Presses of Next or Previous ignored as a bounce during this run."""
+    body_timer: bool = False
+    """The step ran on the body: ``active_seconds`` is its time on the body, guidance pauses included."""
+    guidance_paused_seconds: float = 0.0
+    """Seconds the guidance was paused while the step's time went on (body steps)."""
+    snoozes: int = 0
+    snoozed_seconds: float = 0.0
+    """Seconds the reminders of the waiting step were silenced."""
+    over_max: bool = False
+    """A body step stayed on past its longest time (``duration.max``)."""
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """One change made to a logged session later (see :mod:`.edits.amendments`); the value before is kept.
+
+    Values are text as stored: a pain rating as ``"3"``, None for "not rated".
+    """
+
+    id: int
+    session_id: str
+    field: str
+    """``pain_after``, ``notes`` or ``status``."""
+    old_value: str | None
+    new_value: str | None
+    changed_ts: float
+    """When it was changed (wall time)."""
+    original: str | None
+    """The field's value before its first amendment: what was logged at the time."""
 
 
 @dataclass(frozen=True)

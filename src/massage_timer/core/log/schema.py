@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .errors import LogShapeError, StoreTooNew
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 STATUSES = ("running", "completed", "stopped", "interrupted")
@@ -113,6 +113,16 @@ MIGRATIONS: dict[int, str] = {
     # double tap) are ignored; each step run counts how many it ignored.
     3: """
     ALTER TABLE step_runs ADD COLUMN bounced INTEGER NOT NULL DEFAULT 0;
+    """,
+    # Steps that run on the body (jars on the skin): a pause stops only the guidance, so the
+    # guidance pause is kept apart from the step's time; a waiting step's snoozes, and whether
+    # a body step stayed on past its longest time.
+    4: """
+    ALTER TABLE step_runs ADD COLUMN body_timer INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE step_runs ADD COLUMN guidance_paused_seconds REAL NOT NULL DEFAULT 0;
+    ALTER TABLE step_runs ADD COLUMN snoozes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE step_runs ADD COLUMN snoozed_seconds REAL NOT NULL DEFAULT 0;
+    ALTER TABLE step_runs ADD COLUMN over_max INTEGER NOT NULL DEFAULT 0;
     """,
 }
 

@@ -4,13 +4,15 @@ A session row is written when the session starts and every step transition is
 committed in its own short transaction, so a crash or ``kill -9`` loses at most
 the step in progress. Sessions left ``running`` by a crash are marked
 ``interrupted`` on the next start: kept, never deleted. The durability
-settings are explained in :mod:`.schema`.
+settings are explained in :mod:`.schema`. Pain after, notes and the status of an
+interrupted session can be amended later with the original kept (:mod:`.edits.amendments`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,10 +21,12 @@ from pathlib import Path
 from ..paths import create_private
 from ..session.events import StepRun
 from ..text import notes_problem
+from .edits import amendments
+from .edits.amendments import Leave
 from .errors import NotesTooLong, StoreReadOnly, StoreWriteError, write_failure
 from .pending import PendingWrites, pending_path
 from .queries import LogQueries
-from .records import SessionInfo, local_offset_minutes
+from .records import Amendment, SessionInfo, local_offset_minutes
 from .schema import REFRESH_TOTALS, configure, new_log
 
 
@@ -118,14 +122,17 @@ class Store(LogQueries):
             c.execute(
                 "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, side, timed,"
                 " planned, initial_planned, started_ts, ended_ts, active_seconds, paused_seconds,"
-                " overrun_seconds, extensions, adjusted_seconds, overridden, slept_seconds, outcome, bounced)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " overrun_seconds, extensions, adjusted_seconds, overridden, slept_seconds, outcome, bounced,"
+                " body_timer, guidance_paused_seconds, snoozes, snoozed_seconds, over_max)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT (session_id, seq) DO UPDATE SET planned=excluded.planned,"
                 " ended_ts=excluded.ended_ts, active_seconds=excluded.active_seconds,"
                 " paused_seconds=excluded.paused_seconds, overrun_seconds=excluded.overrun_seconds,"
                 " extensions=excluded.extensions, adjusted_seconds=excluded.adjusted_seconds,"
                 " overridden=excluded.overridden, slept_seconds=excluded.slept_seconds,"
-                " outcome=excluded.outcome, bounced=excluded.bounced",
+                " outcome=excluded.outcome, bounced=excluded.bounced,"
+                " guidance_paused_seconds=excluded.guidance_paused_seconds, snoozes=excluded.snoozes,"
+                " snoozed_seconds=excluded.snoozed_seconds, over_max=excluded.over_max",
                 (
                     session_id,
                     run.seq,
@@ -147,6 +154,11 @@ class Store(LogQueries):
                     run.slept,
                     str(run.outcome),
                     run.bounced,
+                    int(run.body_timer),
+                    run.guidance_paused,
+                    run.snoozes,
+                    run.snoozed,
+                    int(run.over_max),
                 ),
             )
             c.execute(REFRESH_TOTALS + " WHERE id=?", (session_id,))
@@ -212,6 +224,44 @@ class Store(LogQueries):
             return
         with self._tx() as c:
             c.execute(f"UPDATE sessions SET {', '.join(sets)} WHERE id=?", (*args, session_id))
+
+    def amend_session(
+        self,
+        session_id: str,
+        *,
+        pain_after: int | None | Leave = ...,
+        notes: str | Leave = ...,
+        status: str | Leave = ...,
+        now: float | None = None,
+    ) -> list[Amendment]:
+        """Change pain after, notes or the status of a logged session later, keeping what it was.
+
+        Each changed field gets one amendment row with its value before (:meth:`amendments`), and
+        the session row takes the new values, in one transaction. ``...`` leaves a field alone; a
+        value equal to the logged one records nothing. ``status`` finishes an interrupted session
+        (``completed`` or ``stopped``; ``interrupted`` leaves it so). Notes are kept as given.
+        ``now`` is the wall time of the change (default: now).
+
+        Returns the amendments recorded (none when nothing changed).
+
+        Raises:
+            AmendmentError: a bad value, an unknown or running session, a status that cannot change so.
+            NotesTooLong: notes longer than a session keeps.
+            StoreReadOnly, StoreWriteError: the log could not be written; nothing changed.
+        """
+        asked = amendments.check_values(self.path, pain_after, notes, status)
+        if not asked:
+            return []
+        with self._tx() as c:
+            session = self.session(session_id)
+            if session is None:
+                raise amendments.AmendmentError(
+                    f"Nothing was changed in the session log {self.path}: it holds no session {session_id}."
+                )
+            found = amendments.changes(self.path, session, asked)
+            if not found:
+                return []
+            return amendments.record(c, session_id, found, time.time() if now is None else now)
 
     def delete_session(self, session_id: str) -> None:
         with self._tx() as c:

@@ -104,6 +104,10 @@ class Step(_Strict):
     variants: list[str] = []
     cues: list[Cue] = []
     optional: bool = False
+    body_timer: bool = False
+    """For timed steps: the step's process goes on on the body whatever the app does (jars on the
+    skin, honey absorbing, rest under a blanket). Pause then pauses only the guidance: the step
+    still ends at its time."""
 
     def __post_init__(self) -> None:
         _check_id(self.id)

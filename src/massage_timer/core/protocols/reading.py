@@ -259,6 +259,12 @@ def _duration_problems(step: Step, where: str) -> Iterable[Problem]:
             yield Problem(f"{where}.cues", "cues need a timed step (add a duration)")
         if step.advance != "auto":
             yield Problem(f"{where}.advance", "an untimed step always waits for the user; remove 'advance'")
+        if step.body_timer:
+            yield Problem(
+                f"{where}.body_timer",
+                "only a timed step can run on the body (it needs a time to end at); "
+                "add a duration or remove 'body_timer'",
+            )
         return
     lo, default, hi = int(d.min), int(d.default), int(d.max)
     if lo < 1:

@@ -1,7 +1,8 @@
 """The session engine: a state machine for one guided session.
 
 The engine is what the app drives: start, pause and resume, move between steps, adjust the
-planned time, stop; and what it asks: a snapshot to draw and when to look again. How the
+planned time, snooze the reminders of a waiting step, stop; and what it asks: a snapshot to
+draw and when to look again. How the
 session keeps time on its own is in :mod:`massage_timer.core.session.timing`.
 
 Listeners receive events after each operation, once the engine's state is
@@ -21,9 +22,11 @@ from .events import (
     SessionStarted,
     SessionStopped,
     Snapshot,
+    Snoozed,
     State,
 )
 from .plan import check_planned
+from .reminders import EPS, snooze_allowance
 from .timing import SessionTiming
 
 
@@ -35,6 +38,9 @@ class SessionEngine(SessionTiming):
         clock: where time comes from (``SystemClock`` in the app, ``FakeClock`` in tests).
         warn_seconds: the "N seconds left" cue (0 turns it off).
         auto_advance: False makes every timed step wait for the caregiver at its end.
+        bounce_seconds: a Next or Previous this soon after the last move is ignored (a bounce).
+        repeat_seconds: while a step waits for the caregiver, remind again this often
+            (:class:`~.events.ReminderDue`; 0: never).
     """
 
     # ------------------------------------------------------------ queries
@@ -47,20 +53,32 @@ class SessionEngine(SessionTiming):
 
     def next_wakeup(self) -> float | None:
         """Seconds until something visible changes (a second, a cue, a step end); None if nothing will."""
-        if self.state not in (State.RUNNING, State.WAITING) or self._cur is None:
+        cur = self._cur
+        if cur is None:
+            return None
+        body_paused = self.state is State.PAUSED and cur.guidance_paused_at is not None
+        if self.state not in (State.RUNNING, State.WAITING) and not body_paused:
             return None
         now = self._now()
         cur = self._cur
+        if cur is None:
+            return None
+        limit = self._body_limit_at()
+        # Just past a body step's limit: the warning is for a limit passed, not reached.
+        alarms = [max(0.0, limit - now) + 10 * EPS] if limit is not None else []
         if self.state is State.WAITING or cur.deadline is None:
             # Counting up (overrun or stopwatch): the next whole second, rounded like `shown`.
             since = now - (cur.waiting_since if self.state is State.WAITING else cur.started)
             since = max(0.0, since)
-            return max(0.0, math.floor(since + 1e-9) + 1 - since)
+            candidates = [math.floor(since + 1e-9) + 1 - since]
+            if self.state is State.WAITING and cur.alarms.next_reminder is not None:
+                candidates.append(cur.alarms.next_reminder - now)
+            return max(0.0, min(candidates + alarms))
         remaining = cur.deadline - now
         if remaining <= 0:
             return 0.0
         # The same rounding as the shown second, so a wake-up always finds a new second.
-        candidates = [remaining - (math.ceil(remaining - 1e-9) - 1)]
+        candidates = [remaining - (math.ceil(remaining - 1e-9) - 1), *alarms]
         total = float(cur.run.planned or 0)
         elapsed = total - remaining
         for j, cue in enumerate(self.plan[self.index].step.cues):
@@ -109,26 +127,42 @@ class SessionEngine(SessionTiming):
         if self.state is not State.RUNNING:  # the step ended just now
             self._flush()
             return
-        assert self._cur is not None
-        self._cur.paused_at = now
+        cur = self._cur
+        assert cur is not None
+        body = self.planned().body_timer and cur.deadline is not None
+        if body:
+            cur.guidance_paused_at = now  # the step's time goes on: its deadline stays
+        else:
+            cur.paused_at = now
         self.state = State.PAUSED
-        self._emit(Paused(self.index))
+        self._emit(Paused(self.index, guidance_only=body))
         self._flush()
 
     def resume(self) -> None:
         if self.state is not State.PAUSED:
             raise EngineError(f"cannot resume a session that is {self.state}")
         now = self._now()
+        self._advance_due(now)  # a body step may have ended meanwhile
         cur = self._cur
-        assert cur is not None and cur.paused_at is not None
-        paused_for = now - cur.paused_at
-        cur.run.paused += paused_for
-        if cur.deadline is not None:
-            cur.deadline += paused_for
-        cur.started += paused_for
-        cur.paused_at = None
-        self.state = State.RUNNING
-        self._emit(Resumed(self.index, paused_for))
+        if self.state is not State.PAUSED or cur is None:
+            self._flush()
+            return
+        if cur.guidance_paused_at is not None:
+            paused_for = now - cur.guidance_paused_at
+            cur.run.guidance_paused += paused_for
+            cur.guidance_paused_at = None
+            self.state = State.RUNNING
+            self._emit(Resumed(self.index, paused_for, guidance_only=True))
+        else:
+            assert cur.paused_at is not None
+            paused_for = now - cur.paused_at
+            cur.run.paused += paused_for
+            if cur.deadline is not None:
+                cur.deadline += paused_for
+            cur.started += paused_for
+            cur.paused_at = None
+            self.state = State.RUNNING
+            self._emit(Resumed(self.index, paused_for))
         self._advance_due(now)
         self._flush()
 
@@ -228,6 +262,37 @@ class SessionEngine(SessionTiming):
         self._advance_due(now)
         self._flush()
         return applied
+
+    def snooze(self, minutes: float) -> bool:
+        """Silence the reminders of the waiting step for ``minutes``; one reminder rings at the end.
+
+        A snooze while snoozed replaces the first. Refused (False, nothing changes) once the
+        step's time has reached its ``duration.max``, and on a body step when the snooze would
+        end after that maximum (see :mod:`~.reminders`; ``Snapshot.snooze_limit``).
+
+        Raises:
+            EngineError: the session is not waiting for the caregiver.
+            ValueError: ``minutes`` is not positive.
+        """
+        if not minutes > 0 or math.isinf(minutes):
+            raise ValueError(f"a snooze lasts a positive number of minutes, not {minutes!r}")
+        if self.state is not State.WAITING:
+            raise EngineError(f"cannot snooze a session that is {self.state}")
+        now = self._now()
+        self._advance_due(now)
+        cur = self._cur
+        if self.state is not State.WAITING or cur is None or cur.deadline is None:
+            self._flush()
+            raise EngineError(f"cannot snooze a session that is {self.state}")
+        seconds = float(minutes) * 60.0
+        allowed, limit = snooze_allowance(self.planned(), int(cur.run.planned or 0), cur.deadline, now)
+        if not allowed or (limit is not None and seconds > limit + EPS):
+            self._flush()
+            return False
+        cur.alarms.snooze(now, seconds, cur.run)
+        self._emit(Snoozed(self.index, seconds, cur.run.snoozes))
+        self._flush()
+        return True
 
     def set_planned(self, index: int, seconds: int, *, override: bool = False) -> None:
         """Set a timed step's planned duration before it runs (or while it runs).

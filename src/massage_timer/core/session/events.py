@@ -48,8 +48,10 @@ class StepRun:
     started_wall: float
     ended_wall: float | None = None
     active: float = 0.0
-    """Seconds the step ran (pauses excluded, overrun included)."""
+    """Seconds the step ran (pauses excluded, overrun included). On a body step (``body_timer``)
+    a pause does not stop the step's time, so this is the time on the body, guidance pauses included."""
     paused: float = 0.0
+    """Seconds the step's time stood still (Pause on an ordinary step)."""
     overrun: float = 0.0
     """Seconds a waiting step rang before the caregiver confirmed."""
     extensions: int = 0
@@ -62,6 +64,16 @@ class StepRun:
     outcome: Outcome = Outcome.RUNNING
     bounced: int = 0
     """Presses of Next or Previous ignored because they came too soon after a move (a bounce)."""
+    body_timer: bool = False
+    """The step runs on the body: a pause pauses only the guidance, the step's time goes on."""
+    guidance_paused: float = 0.0
+    """Seconds the guidance was paused while the step's time went on (body steps only)."""
+    snoozes: int = 0
+    """How many times the caregiver snoozed the reminders of the waiting step."""
+    snoozed: float = 0.0
+    """Seconds the reminders were silenced by snoozes (up to Done, if that came first)."""
+    over_max: bool = False
+    """A body step was still on after its longest time (``duration.max``)."""
 
 
 # ----------------------------------------------------------------- events
@@ -119,12 +131,50 @@ class WaitingForConfirmation(Event):
 @dataclass(frozen=True)
 class Paused(Event):
     index: int
+    guidance_only: bool = False
+    """True on a body step: the guidance pauses, the step's time goes on to its deadline."""
 
 
 @dataclass(frozen=True)
 class Resumed(Event):
     index: int
     paused_for: float
+    guidance_only: bool = False
+
+
+@dataclass(frozen=True)
+class ReminderDue(Event):
+    """A step that waits for the caregiver is still not confirmed: remind again.
+
+    Sent every ``repeat_seconds`` of waiting, and when a snooze is over. Moments missed
+    between two looks at the clock (a blocked loop, a suspend) give one reminder, not a burst.
+    """
+
+    index: int
+    count: int
+    """Reminders due so far in this wait, this one included (missed moments counted)."""
+    overdue_seconds: float
+    """How long the step has been waiting at this reminder's moment."""
+    after_snooze: bool = False
+    """True for the reminder that ends a snooze."""
+
+
+@dataclass(frozen=True)
+class Snoozed(Event):
+    """The reminders of the waiting step are silenced for ``seconds``."""
+
+    index: int
+    seconds: float
+    snoozes: int
+    """Snoozes of this step run so far, this one included."""
+
+
+@dataclass(frozen=True)
+class BodyLimitPassed(Event):
+    """A body step is still on after its longest time (``duration.max``): sent once per run."""
+
+    index: int
+    max_seconds: int
 
 
 @dataclass(frozen=True)
@@ -182,6 +232,25 @@ class Snapshot:
     next_title: str | None
     cue_image: str | None
     """An image that a fired cue put in place of the step's image."""
+    body_timer: bool = False
+    """The current step runs on the body: Pause pauses only the guidance."""
+    guidance_paused: bool = False
+    """Paused on a body step: the guidance is paused, but ``remaining`` keeps counting down and the
+    step ends (or waits) at its deadline."""
+    ends_at_wall: float | None = None
+    """Wall time (POSIX seconds) the current timed step ends at, or ended at while it waits; while
+    an ordinary step is paused, when it would end if resumed now. None for untimed steps."""
+    reminders: int = 0
+    """Reminders due so far while the current step waits (see :class:`ReminderDue`)."""
+    snooze_remaining: float | None = None
+    """Seconds left of a snooze of the reminders; None when not snoozed."""
+    can_snooze: bool = False
+    """Whether :meth:`SessionEngine.snooze` would be accepted now (for some length)."""
+    snooze_limit: float | None = None
+    """The longest snooze accepted now, in seconds (a body step's ``duration.max`` minus its time
+    so far); None when there is no limit or no snooze is possible (see ``can_snooze``)."""
+    over_max: bool = False
+    """The current body step has passed its longest time (see :class:`BodyLimitPassed`)."""
 
 
 class EngineError(RuntimeError):

@@ -46,6 +46,11 @@ class PlannedStep:
         return self.step.duration is None or self.step.advance == "wait"
 
     @property
+    def body_timer(self) -> bool:
+        """True when the step's time runs on the body: a pause leaves its end where it is."""
+        return self.step.body_timer and self.step.duration is not None
+
+    @property
     def image(self) -> str | None:
         return self.step.image_for(self.side)
 

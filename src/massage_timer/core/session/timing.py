@@ -29,6 +29,13 @@ their sum is the session's ``slept_total`` for suspends during the session.
 The wall times written to the log are the session's wall-clock start plus
 engine time since then, so a system clock set back or forward during a
 session never gives a step a negative or inflated length.
+
+A step that runs on the body (``body_timer``: jars on the skin) keeps its deadline through
+a pause: the pause stops the guidance only (no cues, no seconds-left warning; a moment that
+passes meanwhile is not given afterwards), and the step ends, or starts waiting, at its
+deadline even while paused. When such a step moves on by itself during the pause, the next
+step starts paused, its time standing still until Resume. What rings while a step waits
+(reminders, a snooze, a body step's limit) is in :mod:`massage_timer.core.session.reminders`.
 """
 
 from __future__ import annotations
@@ -39,11 +46,13 @@ from dataclasses import dataclass, field
 
 from ..clock import Clock, sleep_inclusive
 from .events import (
+    BodyLimitPassed,
     CueFired,
     EngineError,
     Event,
     Listener,
     Outcome,
+    Paused,
     SecondChanged,
     SecondsLeft,
     SessionFinished,
@@ -56,6 +65,7 @@ from .events import (
     WaitingForConfirmation,
 )
 from .plan import PlannedStep
+from .reminders import EPS, StepAlarms, body_limit_at, snooze_allowance
 
 SLEEP_THRESHOLD = 5.0
 """Seconds by which boot time must outgrow monotonic time between two looks to count as a suspend."""
@@ -77,7 +87,11 @@ class _Current:
     started: float
     """Engine time the step started (moves forward by pauses for untimed steps)."""
     deadline: float | None
+    alarms: StepAlarms
     paused_at: float | None = None
+    """A pause that stops the step's time (an ordinary step): the deadline moves on Resume."""
+    guidance_paused_at: float | None = None
+    """A pause of the guidance only (a body step): the deadline stays."""
     waiting_since: float | None = None
     fired_cues: set[int] = field(default_factory=set)
     warned: bool = False
@@ -99,12 +113,15 @@ class SessionTiming:
         warn_seconds: int = 10,
         auto_advance: bool = True,
         bounce_seconds: float = 0.0,
+        repeat_seconds: float = 30.0,
     ) -> None:
         if not plan:
             raise EngineError("a session needs at least one step")
         self.plan: list[PlannedStep] = list(plan)
         self.clock = clock
         self.warn_seconds = warn_seconds
+        self.repeat_seconds = max(0.0, float(repeat_seconds))
+        """Seconds between the reminders of a step that waits for the caregiver (0: none)."""
         self.auto_advance = auto_advance
         self.bounce_seconds = max(0.0, float(bounce_seconds))
         """A Next or Previous this soon after the last one is a bounce: ignored, and counted."""
@@ -260,6 +277,7 @@ class SessionTiming:
                 session_remaining += p.planned
         nxt = self.index + 1
         next_title = self.planned(nxt).title if nxt < len(self.plan) else None
+        alarms = self._alarm_fields(now, remaining)
         return Snapshot(
             state=self.state,
             index=self.index,
@@ -274,7 +292,28 @@ class SessionTiming:
             untimed_left=untimed_left,
             next_title=next_title,
             cue_image=cue_image,
+            body_timer=planned.body_timer if planned is not None else False,
+            **alarms,
         )
+
+    def _alarm_fields(self, now: float, remaining: float | None) -> dict[str, object]:
+        """The snapshot's fields about a body step, the step's end and the alarms of a wait."""
+        cur = self._cur
+        if cur is None or cur.deadline is None or self.state in (State.FINISHED, State.STOPPED):
+            return {}
+        step = self.planned()
+        planned = int(cur.run.planned or 0)
+        end = cur.deadline if cur.paused_at is None else now + (remaining or 0.0)
+        fields: dict[str, object] = {
+            "guidance_paused": cur.guidance_paused_at is not None,
+            "ends_at_wall": self._wall_at(end, now),
+            "reminders": cur.alarms.count,
+            "snooze_remaining": cur.alarms.snooze_remaining(now),
+            "over_max": cur.alarms.limit_passed,
+        }
+        if self.state is State.WAITING:
+            fields["can_snooze"], fields["snooze_limit"] = snooze_allowance(step, planned, cur.deadline, now)
+        return fields
 
     # ------------------------------------------------------------ internals
 
@@ -292,10 +331,11 @@ class SessionTiming:
             planned=planned.planned,
             initial_planned=planned.planned,
             started_wall=self._wall_at(at, now),
+            body_timer=planned.body_timer,
         )
         self.runs.append(run)
         deadline = at + planned.planned if planned.planned is not None else None
-        self._cur = _Current(run=run, started=at, deadline=deadline)
+        self._cur = _Current(run=run, started=at, deadline=deadline, alarms=StepAlarms(self.repeat_seconds))
         self._last_shown = None
         self._emit(StepStarted(index, planned, run))
 
@@ -309,6 +349,10 @@ class SessionTiming:
             run.paused += at - cur.paused_at
             end = cur.paused_at
             cur.paused_at = None
+        if cur.guidance_paused_at is not None:
+            run.guidance_paused += max(0.0, at - cur.guidance_paused_at)  # the step's time went on
+            cur.guidance_paused_at = None
+        cur.alarms.end(at, run)
         if cur.waiting_since is not None:
             run.overrun = max(0.0, at - cur.waiting_since)
         if cur.deadline is not None and end >= cur.deadline:
@@ -331,10 +375,17 @@ class SessionTiming:
         self._begin(index, at)
 
     def _advance_due(self, now: float) -> None:
-        """Bring the session up to ``now``: cues, warnings, step ends (several if overdue)."""
+        """Bring the session up to ``now``: cues, warnings, step ends (several if overdue), alarms.
+
+        A body step paused for its guidance only goes on too, silently: its cues and warning are
+        passed over, and it ends (or starts waiting) at its deadline.
+        """
         for _ in range(len(self.plan) + 1):
             cur = self._cur
-            if cur is None or self.state is not State.RUNNING:
+            if cur is None:
+                break
+            guided = self.state is State.RUNNING
+            if not guided and not (self.state is State.PAUSED and cur.guidance_paused_at is not None):
                 break
             if cur.deadline is None:
                 self._announce(now)
@@ -343,11 +394,12 @@ class SessionTiming:
             fire_at = min(now, cur.deadline)
             elapsed = total - (cur.deadline - fire_at)
             for j, cue in enumerate(self.plan[self.index].step.cues):
-                if j not in cur.fired_cues and cue.offset(total) <= elapsed + 1e-9:
+                if j not in cur.fired_cues and cue.offset(total) <= elapsed + EPS:
                     cur.fired_cues.add(j)
                     if cue.image:
                         cur.cue_image = cue.image.replace("{side}", self.plan[self.index].side or "left")
-                    self._emit(CueFired(self.index, cue))
+                    if guided:
+                        self._emit(CueFired(self.index, cue))
             remaining = cur.deadline - now
             if (
                 self.warn_seconds
@@ -356,27 +408,62 @@ class SessionTiming:
                 and total > self.warn_seconds
             ):
                 cur.warned = True
-                self._emit(SecondsLeft(self.index, self.warn_seconds))
+                if guided:
+                    self._emit(SecondsLeft(self.index, self.warn_seconds))
             if remaining > 0:
+                self._check_body_limit(now)
                 self._announce(now)
                 break
             # The step's time is up, at its deadline (not at this late tick).
             step = self.plan[self.index]
             if step.waits or not self.auto_advance:
-                if self.state is State.RUNNING:
-                    self.state = State.WAITING
-                    cur.waiting_since = cur.deadline
-                    self._last_shown = None
-                    self._emit(WaitingForConfirmation(self.index))
-                    self._announce(now)
+                self._start_waiting(cur, cur.deadline)
                 break
             deadline = cur.deadline
+            self._check_body_limit(deadline)
             start = self._next_start(deadline)
             self._end_current(deadline, Outcome.COMPLETED)
             self._credit_sleep(cur.run, start)
             self._go_to(self.index + 1, start)
-        if self.state is State.WAITING:
+            if not guided and self.state is State.RUNNING and self._cur is not None:
+                # The guidance stays paused: the next step waits for Resume, its time standing still.
+                self._cur.paused_at = start
+                self.state = State.PAUSED
+                self._emit(Paused(self.index))
+                self._announce(now)
+        if self.state is State.WAITING and self._cur is not None:
+            reminder = self._cur.alarms.due(now, self.index)
+            if reminder is not None:
+                self._emit(reminder)
+            self._check_body_limit(now)
             self._announce(now)
+
+    def _start_waiting(self, cur: _Current, at: float) -> None:
+        """The step's time is up at ``at``: ring and wait for the caregiver (ends a guidance pause)."""
+        if cur.guidance_paused_at is not None:
+            cur.run.guidance_paused += max(0.0, at - cur.guidance_paused_at)
+            cur.guidance_paused_at = None
+        self.state = State.WAITING
+        cur.waiting_since = at
+        cur.alarms.start_waiting(at)
+        self._last_shown = None
+        self._emit(WaitingForConfirmation(self.index))
+
+    def _body_limit_at(self) -> float | None:
+        cur = self._cur
+        if cur is None or cur.deadline is None or cur.alarms.limit_passed:
+            return None
+        return body_limit_at(self.planned(), int(cur.run.planned or 0), cur.deadline)
+
+    def _check_body_limit(self, now: float) -> None:
+        """Warn once when a body step is still on after its longest time (``now`` past the limit)."""
+        limit = self._body_limit_at()
+        cur = self._cur
+        if limit is None or cur is None or cur.paused_at is not None or now <= limit + EPS:
+            return
+        cur.alarms.limit_passed = True
+        cur.run.over_max = True
+        self._emit(BodyLimitPassed(self.index, int(self.planned().max or 0)))
 
     def _announce(self, now: float) -> None:
         snap = self._snapshot(now)

@@ -1,12 +1,16 @@
 """The History page's detail pane: the selected session step by step, its pain ratings and notes.
 
-The pane only shows a session and says when the notes should be saved or the
-session deleted (:attr:`SessionDetail.notes_saved`, :attr:`SessionDetail.delete_requested`);
-the page does the writing.
+The pane only shows a session and says when the notes should be saved, the session
+amended or deleted (:attr:`SessionDetail.notes_saved`, :attr:`SessionDetail.amend_requested`,
+:attr:`SessionDetail.delete_requested`); the page does the writing. What was changed later
+is listed under the pain ratings, one line per change, each with the value first logged
+(:func:`amendment_line`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -23,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.log import SessionRow, StepRow
+from ...core.log import Amendment, SessionRow, StepRow
+from ...core.text import printable
 from ..widgets.basics import button, plain_label, set_role
 from ..widgets.notes_box import NotesEdit
-from .model import STATUS_LABELS, format_duration, format_pain, local_datetime
+from .model import STATUS_LABELS, format_duration, format_pain, local_datetime, tooltip_html
 
 OUTCOME_LABELS = {
     "completed": "done",
@@ -35,6 +40,40 @@ OUTCOME_LABELS = {
     "interrupted": "interrupted",
     "running": "running",
 }
+
+
+AMENDED_FIELDS = {"pain_after": "Pain after", "notes": "Notes", "status": "Status"}
+
+NOTE_IN_LINE = 60
+"""Characters of a note quoted in a line about a change (the whole note is in the tooltip)."""
+
+
+def changed_on(ts: float) -> str:
+    """When a change was made, in this computer's local time: ``2 Dec 2026 14:05``."""
+    moment = datetime.fromtimestamp(ts)
+    return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def amended_value(field: str, value: str | None) -> str:
+    """A value as it was before or after a change, on one line."""
+    if field == "pain_after":
+        return "not rated" if value is None else value
+    if field == "status":
+        return STATUS_LABELS.get(value or "", value or "").lower()
+    if not value:
+        return "empty"
+    shown = printable(value)
+    return f"“{shown[:NOTE_IN_LINE]}…”" if len(shown) > NOTE_IN_LINE else f"“{shown}”"
+
+
+def amendment_line(amendment: Amendment) -> str:
+    """``Pain after changed from 4 to 3 on 2 Dec 2026 14:05 (originally 4)``."""
+    a = amendment
+    what = AMENDED_FIELDS.get(a.field, a.field)
+    return (
+        f"{what} changed from {amended_value(a.field, a.old_value)} to {amended_value(a.field, a.new_value)}"
+        f" on {changed_on(a.changed_ts)} (originally {amended_value(a.field, a.original)})"
+    )
 
 
 def step_detail(step: StepRow) -> str:
@@ -61,6 +100,8 @@ class SessionDetail(QScrollArea):
     """The selected session: what happened in each step, pain, notes."""
 
     notes_saved = Signal(str)
+    amend_requested = Signal(str)
+    """The session with this id should be amended (pain after, notes, how it ended)."""
     delete_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -68,6 +109,7 @@ class SessionDetail(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.session: SessionRow | None = None
+        self.amendments: list[Amendment] = []
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(4, 10, 4, 4)
@@ -89,6 +131,19 @@ class SessionDetail(QScrollArea):
         c.addWidget(self.when)
         c.addWidget(self.summary)
         c.addWidget(self.pain)
+        self.changes = plain_label("", "muted")
+        self.changes.setObjectName("AmendmentLines")
+        c.addWidget(self.changes)
+        edit_row = QHBoxLayout()
+        self.edit_button = button(
+            "Edit pain after and notes…",
+            tooltip="Change pain after and the notes (or finish an interrupted session); what was logged stays shown",
+        )
+        self.edit_button.setObjectName("AmendSessionButton")
+        self.edit_button.clicked.connect(self._on_amend)
+        edit_row.addWidget(self.edit_button)
+        edit_row.addStretch(1)
+        c.addLayout(edit_row)
         c.addSpacing(4)
         self.steps = QTableWidget(0, 4)
         self.steps.setObjectName("StepsTable")
@@ -144,8 +199,11 @@ class SessionDetail(QScrollArea):
         self.setWidget(body)
         self.show_session(None, [])
 
-    def show_session(self, session: SessionRow | None, steps: list[StepRow]) -> None:
+    def show_session(
+        self, session: SessionRow | None, steps: list[StepRow], amendments: Sequence[Amendment] = ()
+    ) -> None:
         self.session = session
+        self.amendments = list(amendments)
         self.placeholder.setVisible(session is None)
         self.content.setVisible(session is not None)
         if session is None:
@@ -171,6 +229,16 @@ class SessionDetail(QScrollArea):
             change = s.pain_after - s.pain_before
             pain += f"  ({'+' if change > 0 else '−' if change < 0 else '±'}{abs(change)})"
         self.pain.setText(f"Pain before → after: {pain}" if pain else "Pain was not rated.")
+        self._show_amendments()
+        running = s.status == "running"
+        self.edit_button.setEnabled(not running)
+        self.edit_button.setToolTip(
+            "A running session gets its pain after and notes when it ends"
+            if running
+            else "Change pain after and the notes"
+            + (" or finish this interrupted session" if s.status == "interrupted" else "")
+            + "; what was logged first stays shown"
+        )
         self.steps.setRowCount(len(steps))
         for i, step in enumerate(steps):
             detail = step_detail(step)
@@ -188,6 +256,14 @@ class SessionDetail(QScrollArea):
         self.notes.setPlainText(s.notes)
         self.notes.blockSignals(False)
         self.save_button.setEnabled(False)
+
+    def _show_amendments(self) -> None:
+        self.changes.setText("\n".join(amendment_line(a) for a in self.amendments))
+        self.changes.setVisible(bool(self.amendments))
+        notes = [a for a in self.amendments if a.field == "notes"]
+        # The whole note as first logged, for the line that quotes only its beginning.
+        first = notes[0].original if notes else None
+        self.changes.setToolTip(tooltip_html(f"Notes as first logged:\n{first or '(empty)'}") if notes else "")
 
     def _fit_steps(self) -> None:
         self.steps.resizeRowsToContents()
@@ -207,6 +283,10 @@ class SessionDetail(QScrollArea):
     def _on_save(self) -> None:
         if self.session is not None:
             self.notes_saved.emit(self.notes.toPlainText())
+
+    def _on_amend(self) -> None:
+        if self.session is not None:
+            self.amend_requested.emit(self.session.id)
 
     def _on_delete(self) -> None:
         if self.session is not None:

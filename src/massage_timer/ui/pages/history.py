@@ -2,9 +2,10 @@
 
 The page wires History's pieces (``massage_timer.ui.history``) together: the
 filter bar, the table model, the detail pane, the charts and the doctor's
-report. It does the log's writing (notes, deletes) and the exports: a CSV file is
-private (0600) and complete or not there at all; the report is written on a worker
-thread behind a progress dialog with Cancel (:mod:`..history.report_job`).
+report. It does the log's writing (notes, amendments through :mod:`.amend_dialog`,
+deletes) and the exports: a CSV file is private (0600) and complete or not there at
+all; the report is written on a worker thread behind a progress dialog with Cancel
+(:mod:`..history.report_job`).
 
 pyqtgraph is heavy: the charts module is imported the first time the Charts
 tab is shown, never when this module is imported. Chart numbers are read on a
@@ -50,6 +51,7 @@ from ..history.model import (
 from ..history.report_job import ReportJob, ReportOutcome
 from ..settings import Settings
 from ..widgets.basics import button, plain_label, tell
+from .amend_dialog import edit_session
 
 CSV_FILTERS = {
     True: "CSV for spreadsheets, UTF-8 with BOM (*.csv)",
@@ -152,6 +154,7 @@ class HistoryPage(QWidget):
         self.detail = SessionDetail()
         self.detail.setObjectName("SessionDetail")
         self.detail.notes_saved.connect(self._on_save_notes)
+        self.detail.amend_requested.connect(self._on_amend)
         self.detail.delete_requested.connect(self._on_delete)
         self.empty_label = plain_label("", "muted")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -258,7 +261,8 @@ class HistoryPage(QWidget):
         if session is not None and session == self.detail.session:
             return  # unchanged: keep unsaved notes
         steps = self.store.steps(session.id) if session is not None else []
-        self.detail.show_session(session, steps)
+        changes = self.store.amendments(session.id) if session is not None else []
+        self.detail.show_session(session, steps, changes)
 
     def _on_save_notes(self, text: str) -> None:
         session = self.detail.session
@@ -277,7 +281,20 @@ class HistoryPage(QWidget):
         row = self.table.currentIndex().row()
         self.model.invalidate(row)
         fresh = self.store.session(session.id)
-        self.detail.show_session(fresh, self.store.steps(session.id))
+        self.detail.show_session(fresh, self.store.steps(session.id), self.store.amendments(session.id))
+
+    def _on_amend(self, session_id: str) -> None:
+        """Amend the shown session in a dialog (it starts from the notes box, saved or not), then re-read."""
+        session = self.detail.session
+        if session is None or session.id != session_id:
+            return
+        row = self.table.currentIndex().row()
+        if not edit_session(self, self.store, session, notes=self.detail.notes.toPlainText()):
+            return  # cancelled, or nothing changed
+        self.refresh()  # the table and the charts; a finished interrupted session may leave the filter
+        again = self.model.session_at(row)
+        if again is not None and again.id == session_id:  # its place is its start time, unchanged
+            self._select_row(row)
 
     def _on_delete(self, session_id: str) -> None:
         session = self.detail.session

@@ -101,22 +101,6 @@ def test_interrupted_session_is_shown_and_can_be_kept(qtbot, main_window, monkey
     reopened.close()
 
 
-def test_quitting_during_a_session_asks_and_saves_as_stopped(qtbot, main_window, monkeypatch, store) -> None:  # noqa: ANN001
-    from massage_timer.ui.pages.setup import SetupResult
-
-    loaded = main_window.library.get("classic-relaxing")
-    main_window.start_from_setup(loaded, SetupResult("Me", "", None, "acute", "back", {}, None))
-    main_window.controller.toggle()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
-    main_window.close()
-    assert main_window.isVisible()
-    assert main_window.controller.active
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    main_window.close()
-    assert not main_window.isVisible()
-    assert store.sessions()[0].status == "stopped"
-
-
 def test_theme_setting_is_applied_at_once(qtbot, main_window) -> None:  # noqa: ANN001
     app = QApplication.instance()
     main_window.settings.set("theme", "dark")

@@ -51,6 +51,8 @@ def test_session_controls_and_finish_save_are_in_view(main_window, library: Libr
     page = main_window.page("session")
     QApplication.processEvents()
     for button in page.buttons_row.findChildren(QPushButton):
+        if button.isHidden():  # shown only when it applies (Snooze, while a step waits)
+            continue
         assert _in_view(button, main_window), button.text()
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text()), f"{button.text()} is cut"
     assert _no_sideways_scrolling(page) == []

@@ -95,6 +95,7 @@ def _render(
         controller = SessionController(clock)
         cues = CuePlayer(settings, speech_engine="mock")
         window = MainWindow(paths, settings, store, library, controller=controller, cues=cues)
+        window.showNormal()  # the offscreen screen is small: a first start would open maximised
         window.resize(*size)
         window.show()
         settle()
@@ -114,12 +115,14 @@ def _render(
             if radio is not None:
                 radio.setChecked(True)
         dialog.person.setCurrentText("Anna")
+        for radio in dialog.stage_group.buttons():
+            radio.setChecked(radio.property("value") == "remission")
         dialog.fit_to(QSize(*size))
         dialog.show()
         save(dialog, "setup", theme)
         dialog.done(QDialog.DialogCode.Rejected)
 
-        # A running static-cupping session, seven and a half minutes into the jars.
+        # A running static-cupping session: four jars placed a minute apart, seven minutes in.
         result = SetupResult("Anna", "", None, "remission", None, {"cover-and-wait": 900}, 6)
         window.start_from_setup(loaded, result)
         controller.toggle()
@@ -127,7 +130,12 @@ def _render(
         wait_index = next(i for i, p in enumerate(plan) if p.step.id == "cover-and-wait")
         for _ in range(wait_index):
             controller.next()
-        clock.advance(7 * 60 + 25)
+        jars = plan[wait_index].step.items is not None
+        for _ in range(4 if jars else 0):
+            controller.place_item()
+            clock.advance(60)
+            controller._on_timer()
+        clock.advance(7 * 60 + 25 - (4 * 60 if jars else 0))
         controller._on_timer()
         save(window, "session", theme)
         session_page = window.page("session")
@@ -139,8 +147,14 @@ def _render(
         window.showNormal()
         window.resize(*size)
 
-        # The same step after its time is up: it rings and waits for the jars to come off.
-        clock.advance(8 * 60)
+        # Pause: on the body the time goes on, only the guidance waits.
+        controller.toggle()
+        controller._on_timer()
+        save(window, "session-paused", theme)
+        controller.toggle()
+
+        # The first jar's time is up and it is still on: the app asks again, louder.
+        clock.advance(8 * 60 + 20)
         controller._on_timer()
         save(window, "session-waiting", theme)
 

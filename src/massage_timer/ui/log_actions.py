@@ -4,24 +4,37 @@ the background check and writes that wait.
 :class:`LogActions` is mixed into :class:`~.main_window.MainWindow`; it talks to the
 user (message boxes, the Settings page's backup list) and leaves the work to
 :mod:`massage_timer.core.log`.
+
+An interrupted session can be continued from the step where it stopped (the start-up notice's
+*Continue it*, History's *Continue this session*: :meth:`LogActions.continue_session`, with the
+plan from :mod:`massage_timer.core.session.resume`), and quitting mid-session can leave the
+session for later (:meth:`LogActions.leave_running_session`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .. import APP_NAME
+from .widgets.basics import choose, tell
 
 if TYPE_CHECKING:
-    from ..core.log import IntegrityResult, Store
+    from ..core.log import IntegrityResult, SessionRow, Store
     from ..core.paths import DataPaths
+    from ..core.protocols.library import Library
+    from ..core.session.resume import Continuation
     from .pages.settings import SettingsPage
+    from .services.cues import CuePlayer
     from .services.log_watch import LogWatch
+    from .session_controller import SessionController
     from .settings import Settings
+
+QUIT_CHOICES = ("Finish now", "Quit and continue later", "Keep going")
+"""The answers when the window closes during a session; the last one is the safe one."""
 
 
 class LogActions:
@@ -29,8 +42,11 @@ class LogActions:
 
     paths: DataPaths
     settings: Settings
+    library: Library
     _pages: dict[str, QWidget]
     log_watch: LogWatch | None = None
+    choose = staticmethod(choose)
+    """A question with several answers, the last one the safe one (replaceable in tests)."""
     damage_box: QMessageBox | None = None
     """The message about a damaged log, while it is shown."""
 
@@ -47,6 +63,12 @@ class LogActions:
         def show_page(self, key: str) -> None: ...
 
         def session_active(self) -> bool: ...
+
+        @property
+        def controller(self) -> SessionController: ...
+
+        @property
+        def cues(self) -> CuePlayer: ...
 
     # ----------------------------------------------------------- watching the log
 
@@ -232,17 +254,24 @@ class LogActions:
             box.setWindowTitle("A session was interrupted")
             box.setIcon(QMessageBox.Icon.Information)
             box.setTextFormat(Qt.TextFormat.PlainText)
+            continuation, why_not = self._continuation(row)
             box.setText(
                 f"{row.protocol_title} for {row.person}, started {format_local_datetime(row.started_ts)}, "
                 f"was interrupted (the app or the computer stopped). {done} of {row.steps_total} steps "
                 "were done. It is kept in your history as interrupted."
+                + (f"\n\n{continuation.summary('It can be continued from')}" if continuation else "")
+                + (f"\n\n{why_not}" if why_not else "")
             )
+            resume = None
+            if continuation is not None:
+                resume = box.addButton("Continue it", QMessageBox.ButtonRole.AcceptRole)
+                resume.setToolTip("Prepare it on the Session page at the step where it stopped")
             keep = box.addButton("Keep it", QMessageBox.ButtonRole.AcceptRole)
             finish = box.addButton("Finish it now…", QMessageBox.ButtonRole.ActionRole)
             finish.setToolTip("Mark it as completed or stopped, and add pain after and notes")
             review = box.addButton("Review in History", QMessageBox.ButtonRole.ActionRole)
             discard = box.addButton("Discard it…", QMessageBox.ButtonRole.DestructiveRole)
-            box.setDefaultButton(keep)
+            box.setDefaultButton(resume or keep)
             box.exec()
             clicked = box.clickedButton()
             if clicked is discard:
@@ -265,6 +294,8 @@ class LogActions:
                 # Not fatal: it is kept as interrupted and will be shown again next time.
                 QMessageBox.warning(self, APP_NAME, f"The session log could not be updated: {exc}")
                 return
+            if resume is not None and clicked is resume:
+                self.continue_session(row.id)
             if clicked is finish:
                 self._finish_interrupted(row.id)
             if clicked is review:
@@ -272,3 +303,97 @@ class LogActions:
                 select = getattr(self._pages.get("history"), "select_session", None)
                 if callable(select):
                     select(row.id)
+
+    # ----------------------------------------------------------- continuing an interrupted session
+
+    def _continuation(self, row: SessionRow) -> tuple[Continuation | None, str]:
+        """How ``row`` would continue now, or None and why not ("" while another session runs)."""
+        from ..core.session.resume import CannotResume, plan_continuation
+
+        store = self.store
+        if store is None or store.read_only or self.session_active():
+            return None, ""
+        try:
+            loaded = self.library.get(row.protocol_id)
+            return plan_continuation(row, store.steps(row.id), loaded, self.controller.clock.wall()), ""
+        except CannotResume as exc:
+            return None, str(exc)
+
+    def _engine_options(self) -> dict[str, Any]:
+        """The session settings a new engine takes (as for a session started from Setup)."""
+        get = self.settings.get
+        return {
+            "warn_seconds": int(get("warn_seconds")),
+            "auto_advance": bool(get("auto_advance")),
+            "bounce_seconds": float(get("bounce_seconds")),
+            "repeat_seconds": float(get("repeat_seconds")),
+        }
+
+    def continue_session(self, session_id: str) -> bool:
+        """Prepare an interrupted session on the Session page at the step where it stopped, paused.
+
+        A line on the page says where it goes on and what is left of that step, and whether the
+        protocol file changed since. False when it cannot be continued (the user is told why) or
+        the user stays with the last session's summary.
+        """
+        from ..core.log import StoreError
+        from ..core.session.resume import CannotResume, plan_continuation
+
+        title = "Continue the session"
+        if self.session_active():
+            tell(self, title, "A session is running. Stop it or finish it before continuing another.")  # type: ignore[arg-type]
+            self.show_page("session")
+            return False
+        settle = getattr(self._pages.get("session"), "settle_summary", None)
+        if callable(settle) and not settle():
+            self.show_page("session")  # the user chose to stay with the last session's summary
+            return False
+        store = self.store
+        session = store.session(session_id) if store is not None else None
+        if store is None or session is None:
+            return False
+        loaded = self.library.get(session.protocol_id)
+        try:
+            continuation = plan_continuation(session, store.steps(session_id), loaded, self.controller.clock.wall())
+            assert loaded is not None  # plan_continuation refuses a protocol that is gone
+            self.cues.warm_up()
+            self.controller.resume(loaded, continuation, store, **self._engine_options())
+        except (CannotResume, StoreError) as exc:
+            tell(self, title, str(exc), warning=True)  # type: ignore[arg-type]
+            return False
+        self.show_page("session")
+        banner = getattr(self._pages.get("session"), "sleep_banner", None)  # what happened while away
+        if banner is not None:
+            banner.show_text(continuation.summary())
+        return True
+
+    def leave_running_session(self) -> bool:
+        """The window closes during a session: ask what to do with it. True: the window may close.
+
+        *Finish now* stops it and shows its summary instead of quitting; *Quit and continue
+        later* keeps it in the log as interrupted (not stopped), and the next start offers to
+        continue it; *Keep going*, the safe answer, cancels.
+        """
+        text = "A session is running. Finish it now (it is saved as stopped and its summary opens)"
+        choices = QUIT_CHOICES
+        if self.controller.recorder is None:  # no log: nothing could be kept for later
+            choices = (QUIT_CHOICES[0], QUIT_CHOICES[-1])
+            text += ", or keep going?"
+        else:
+            text += (
+                ", or quit and continue it later from this step (it is kept as interrupted, and Massage Timer "
+                "offers to continue it when it starts again)?"
+            )
+            snap = self.controller.snapshot()
+            if snap is not None and snap.body_timer:
+                text += " This step runs on the body: its time goes on while Massage Timer is closed."
+        answer = self.choose(self, "Quit during a session?", text, choices)  # type: ignore[arg-type]
+        picked = choices[answer] if answer is not None else choices[-1]
+        if picked == "Finish now":
+            self.controller.stop()
+            self.show_page("session")
+            return False
+        if picked == "Quit and continue later":
+            self.controller.keep_for_later()
+            return True
+        return False

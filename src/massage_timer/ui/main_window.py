@@ -307,7 +307,9 @@ class MainWindow(LogActions, QMainWindow):
             return holder
         from .pages.history import HistoryPage
 
-        return HistoryPage(self.store, self.settings)
+        page = HistoryPage(self.store, self.settings)
+        page.continue_requested.connect(self.continue_session)
+        return page
 
     def _make_settings(self) -> QWidget:
         from .pages.settings import SettingsPage
@@ -397,6 +399,7 @@ class MainWindow(LogActions, QMainWindow):
             warn_seconds=int(self.settings.get("warn_seconds")),
             auto_advance=bool(self.settings.get("auto_advance")),
             bounce_seconds=float(self.settings.get("bounce_seconds")),
+            repeat_seconds=float(self.settings.get("repeat_seconds")),
         )
         self.show_page("session")
 
@@ -444,18 +447,9 @@ class MainWindow(LogActions, QMainWindow):
     # ----------------------------------------------------------- closing
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.session_active():
-            answer = QMessageBox.question(
-                self,
-                "Quit during a session?",
-                "A session is running. Quit anyway? What was done so far is saved as stopped.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
-            self.controller.stop()
+        if self.session_active() and not self.leave_running_session():  # finish now, keep going
+            event.ignore()
+            return
         if not self.may_quit():  # writes that wait (a full disk) would be lost
             event.ignore()
             return

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..core.clock import Clock, SystemClock
-from ..core.log import SessionInfo, SessionRecorder, Store
+from ..core.log import SessionInfo, SessionRecorder, Store, StoreError
 from ..core.protocols.format import LoadedProtocol
 from ..core.session.engine import SessionEngine
 from ..core.session.events import (
@@ -24,6 +25,12 @@ from ..core.session.events import (
     CueFired,
     EngineError,
     Event,
+    ItemAdjusted,
+    ItemDue,
+    ItemPastMax,
+    ItemPlaced,
+    ItemReminderDue,
+    ItemRemoved,
     Paused,
     ReminderDue,
     Resumed,
@@ -41,6 +48,7 @@ from ..core.session.events import (
     WaitingForConfirmation,
 )
 from ..core.session.plan import PlannedStep
+from ..core.session.resume import Continuation
 
 log = logging.getLogger(__name__)
 """Session events go to the app's log as counts and states only: no person, protocol or step titles."""
@@ -70,6 +78,12 @@ class SessionController(QObject):
     reminder = Signal(int, float)  # reminders so far in this wait, seconds waiting
     snoozed = Signal(float)  # seconds the reminders are silenced for
     body_limit_passed = Signal(int)  # the body step's longest time, in seconds
+    item_placed = Signal(int)  # the item's number (from 1, in the order placed)
+    item_due = Signal(int)  # the item whose time is up: take it off
+    item_reminder = Signal(int, int)  # the first due item, reminders so far while items are due
+    item_removed = Signal(int)
+    item_past_max = Signal(int)  # the item still on after the items' longest time
+    item_adjusted = Signal(int, int)  # the item, its planned seconds now
     finished = Signal(object)  # tuple[StepRun, ...]
     stopped = Signal(object)
     changed = Signal()
@@ -101,13 +115,19 @@ class SessionController(QObject):
         warn_seconds: int = 10,
         auto_advance: bool = True,
         bounce_seconds: float = 0.0,
+        repeat_seconds: float = 30.0,
     ) -> SessionEngine:
         """Prepare a session (not started: the user presses Start or Space)."""
         if self.active:
             raise EngineError("a session is already running")
         self.discard()
         engine = SessionEngine(
-            plan, self.clock, warn_seconds=warn_seconds, auto_advance=auto_advance, bounce_seconds=bounce_seconds
+            plan,
+            self.clock,
+            warn_seconds=warn_seconds,
+            auto_advance=auto_advance,
+            bounce_seconds=bounce_seconds,
+            repeat_seconds=repeat_seconds,
         )
         self.engine = engine
         self.loaded = loaded
@@ -117,6 +137,53 @@ class SessionController(QObject):
         self.recorder = (
             SessionRecorder(store, engine, info, on_failure=self.store_failed.emit) if store is not None else None
         )
+        self.changed.emit()
+        return engine
+
+    def resume(
+        self,
+        loaded: LoadedProtocol,
+        continuation: Continuation,
+        store: Store,
+        *,
+        warn_seconds: int = 10,
+        auto_advance: bool = True,
+        bounce_seconds: float = 0.0,
+        repeat_seconds: float = 30.0,
+    ) -> SessionEngine:
+        """Continue an interrupted session at the step where it stopped, paused: the user presses Resume.
+
+        The session goes on in its own row of the log (:meth:`SessionRecorder.resume`). On a step
+        that runs on the body the pause is the guidance's only: its time goes on, as it did while
+        the app was not there; a step whose time is up waits for the caregiver.
+
+        Raises:
+            EngineError: a session is running.
+            StoreError: the log cannot take the continuation now; nothing was started.
+        """
+        if self.active:
+            raise EngineError("a session is already running")
+        self.discard()
+        engine = SessionEngine(
+            list(continuation.plan),
+            self.clock,
+            warn_seconds=warn_seconds,
+            auto_advance=auto_advance,
+            bounce_seconds=bounce_seconds,
+            repeat_seconds=repeat_seconds,
+        )
+        engine.subscribe(self._on_event)  # the screen hears first, as in begin()
+        try:
+            recorder = SessionRecorder.resume(store, engine, continuation.session_id, self.store_failed.emit)
+        except StoreError:
+            engine.unsubscribe(self._on_event)
+            raise
+        self.engine, self.recorder, self.loaded, self.info = engine, recorder, loaded, recorder.info
+        log.info("session continued at step %d of %d", continuation.index + 1, len(continuation.plan))
+        engine.start_at(continuation.index, continuation.remaining)
+        if engine.state is State.RUNNING:
+            engine.pause()
+        self._schedule()
         self.changed.emit()
         return engine
 
@@ -193,10 +260,39 @@ class SessionController(QObject):
         self._schedule()
         return done
 
+    def place_item(self) -> int:
+        """Put the next item on (a jar): its number, or 0 when refused (no items here, ``most`` reached) or a bounce."""
+        return self._item_call(lambda engine: engine.place_item())
+
+    def remove_item(self, n: int | None = None) -> int:
+        """Take item ``n`` off (None: the first due, else the first on); its number, or 0 when refused."""
+        return self._item_call(lambda engine: engine.remove_item(n))
+
+    def adjust_item(self, n: int, delta: int) -> int:
+        """Add ``delta`` seconds to item ``n``'s time (clamped to its range); the change applied."""
+        return self._item_call(lambda engine: engine.adjust_item(n, delta))
+
+    def _item_call(self, call: Callable[[SessionEngine], int]) -> int:
+        if self.engine is None:
+            return 0
+        try:
+            result = call(self.engine)
+        except EngineError as exc:
+            log.info("item operation refused: %s", exc)
+            result = 0
+        self._schedule()
+        return result
+
     def stop(self) -> None:
         if self.engine is not None:
             self.engine.stop()
             self._schedule()
+
+    def keep_for_later(self) -> None:
+        """End the session here to continue it later (the app quits): the log keeps it interrupted, not stopped."""
+        if self.recorder is not None and self.active:
+            self.recorder.keep_for_later()
+        self.stop()
 
     # ----------------------------------------------------------- timing
 
@@ -247,6 +343,18 @@ class SessionController(QObject):
             self.snoozed.emit(event.seconds)
         elif isinstance(event, BodyLimitPassed):
             self.body_limit_passed.emit(event.max_seconds)
+        elif isinstance(event, ItemPlaced):
+            self.item_placed.emit(event.n)
+        elif isinstance(event, ItemDue):
+            self.item_due.emit(event.n)
+        elif isinstance(event, ItemReminderDue):
+            self.item_reminder.emit(event.n, event.count)
+        elif isinstance(event, ItemRemoved):
+            self.item_removed.emit(event.n)
+        elif isinstance(event, ItemPastMax):
+            self.item_past_max.emit(event.n)
+        elif isinstance(event, ItemAdjusted):
+            self.item_adjusted.emit(event.n, event.planned)
         elif isinstance(event, SleepDetected):
             log.info("the computer was asleep for %.0f s; %d step(s) ended meanwhile", event.seconds, event.steps_ended)
             self.slept.emit(event.seconds, event.steps_ended)

@@ -11,6 +11,8 @@ WARN_CHOICES = (0, 3, 10)
 THEMES = ("system", "light", "dark")
 TEXT_SCALES = (100, 125, 150, 200)
 BACKUP_KEEP_RANGE = (1, 100)
+REPEAT_RANGE = (0, 600)
+"""Seconds between reminders while a step waits for the caregiver (0: ring once)."""
 BOUNCE_RANGE = (0.0, 2.0)
 """Seconds within which a second Next or Previous is taken for a bounce (0: never)."""
 
@@ -23,11 +25,12 @@ _DEFAULTS: dict[str, Any] = {
     "warn_seconds": 10,
     "auto_advance": True,
     "bounce_seconds": 0.7,
+    "repeat_seconds": 30,
     "theme": "system",
     "text_scale": 100,
     "last_person": "Me",
     "last_side": "both",
-    "last_stage": "remission",
+    "last_stage": "",  # the Protocols page's filter; the setup sheet asks for the stage every time
     "last_variant": "",
     "persons": ["Me"],
     "performed_by": "",

@@ -39,6 +39,9 @@ SESSION_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("less", ("-",), "Take away 30 seconds"),
     Shortcut("more_override", ("Ctrl++", "Ctrl+="), "Add 30 seconds beyond the range (asks first)"),
     Shortcut("less_override", ("Ctrl+-",), "Take away 30 seconds below the range (asks first)"),
+    Shortcut("place_item", ("J",), "Put the next jar on (on steps that time each jar)"),
+    Shortcut("remove_item", ("O",), "Take a jar off: the first whose time is up, else the first on"),
+    Shortcut("snooze", ("Z",), "Snooze the alarm of a step that waits (when its range allows)"),
     Shortcut("stop", ("Esc",), "Stop the session (asks first; it is saved as stopped)"),
     Shortcut("focus", ("F11",), "Focus mode: full screen, huge digits"),
 )

@@ -109,8 +109,9 @@ def test_static_cupping_fire_handling_and_matches_are_marked() -> None:
     torch = _flat(_step(protocol, "torch").instructions)
     assert "The article says to free the jars of oxygen with the burning torch before placing them." in torch
     assert "How to do it is the app's guidance, not from the article: light the torch" in torch
-    place = _flat(_step(protocol, "place-jars").instructions)
+    place = _flat(_step(protocol, "cover-and-wait").instructions)
     assert "The app's guidance, not from the article: put each jar on mouth down" in place
+    assert "The app's reading: it counts each jar's time from the moment it was placed" in place
     assert "Matches or a lighter, to light the torch (the app's addition: the article does not name them)" in (
         protocol.equipment
     )

@@ -137,6 +137,11 @@ def test_cupping_static_wait_and_rest() -> None:
     assert wait.advance == "wait"
     assert [c.at for c in wait.cues] == ["-1m"]
     assert wait.cues[0].offset(wait.duration.default) == wait.duration.default - MINUTE
+    # Each jar has its own time, the article's 10 to 20 minutes, counted from its placing.
+    assert wait.body_timer and wait.items is not None
+    assert (wait.items.name, wait.items.plural) == ("jar", "jars")
+    assert (wait.items.min, wait.items.default, wait.items.max) == (10 * MINUTE, 15 * MINUTE, 20 * MINUTE)
+    assert wait.items.most == 12
 
     rest = _step(protocol, "rest")
     assert rest.duration is not None and not rest.duration.suggested
@@ -146,13 +151,15 @@ def test_cupping_static_wait_and_rest() -> None:
     assert protocol.steps[-1].id == "rest"
 
     assert _step(protocol, "soothing-massage").optional
-    for untimed in ("torch", "place-jars", "remove-jars"):
-        assert not _step(protocol, untimed).timed
+    assert not _step(protocol, "torch").timed
     ids = [s.id for s in protocol.steps]
-    assert ids.index("place-jars") < ids.index("cover-and-wait") < ids.index("remove-jars")
+    # The jars are placed, wait and come off in one step: each jar's time starts at its placing.
+    assert ids == ["warm-up", "torch", "cover-and-wait", "soothing-massage", "rest"]
+    assert [s.id for s in protocol.steps if s.items is not None] == ["cover-and-wait"]
     images = {s.image for s in protocol.steps}
     assert "illustrations/cupping-light-torch.svg" in images
-    assert "illustrations/cupping-jars-placed.svg" in images
+    assert "illustrations/cupping-cover-blanket.svg" in images
+    assert protocol.image == "illustrations/cupping-jars-placed.svg"  # the overview: jars on the back
     assert any("synthetic" in p for p in protocol.precautions)
     assert any(p.startswith("General safety guidance (not from the article)") for p in protocol.precautions)
 

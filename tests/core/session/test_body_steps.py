@@ -28,7 +28,7 @@ from massage_timer.core.session.events import (
 from massage_timer.core.session.plan import build_plan
 
 MINUTE = 60
-JARS = 3
+JARS = 2
 """The index of cupping-static's "cover-and-wait" step in its plan."""
 
 
@@ -66,8 +66,7 @@ def cupping(clock: FakeClock, jars_minutes: int = 15, **kwargs) -> Session:
     s = Session(plan, clock, **kwargs)
     s.engine.start()
     s.tick(3 * MINUTE)  # warm-up ends by itself
-    s.engine.next()  # torch
-    s.engine.next()  # jars placed
+    s.engine.next()  # the torch and the jars are ready
     assert s.engine.index == JARS and s.engine.state is State.RUNNING
     s.events.clear()
     return s

@@ -20,7 +20,7 @@ from massage_timer.core.session.events import (
 from massage_timer.core.session.plan import build_plan
 
 MINUTE = 60
-JARS = 3
+JARS = 2
 """The index of cupping-static's "cover-and-wait" step (10-20 minutes, waits, on the body)."""
 MAX = 20 * MINUTE
 
@@ -54,8 +54,7 @@ def waiting_on_the_jars(clock: FakeClock, jars_minutes: int = 15, **kwargs) -> S
     s = Session(plan, clock, **kwargs)
     s.engine.start()
     s.tick(3 * MINUTE)
-    s.engine.next()
-    s.engine.next()
+    s.engine.next()  # the torch and the jars are ready
     assert s.engine.index == JARS
     s.tick(jars_minutes * MINUTE)
     assert s.engine.state is State.WAITING
@@ -236,8 +235,7 @@ def test_a_body_step_planned_beyond_its_maximum_warns_while_it_runs(fake_clock: 
     s = Session(build_plan(protocol), fake_clock)
     s.engine.start()
     s.tick(3 * MINUTE)
-    s.engine.next()
-    s.engine.next()
+    s.engine.next()  # the torch and the jars are ready
     s.engine.adjust(+10 * MINUTE, override=True)  # 25 minutes, on the caregiver's word
     s.tick(20 * MINUTE + 1, every=1)
     assert s.engine.state is State.RUNNING

@@ -166,7 +166,7 @@ def _exercise_timed_step(rig: Rig) -> None:
 
     rig.key(Key.Key_Space)  # pause
     assert rig.snap().state is State.PAUSED
-    assert page.toggle_button.text() == "Resume"
+    assert page.toggle_button.text() == ("Resume guidance" if planned.body_timer else "Resume")
     if planned.body_timer:
         # Time on the body goes on: Pause holds only the guidance, the countdown keeps moving.
         rig.advance(5)
@@ -176,7 +176,7 @@ def _exercise_timed_step(rig: Rig) -> None:
         assert page.clock_text() == format_clock(total - 7), "a paused countdown must not move"
     rig.key(Key.Key_Space)  # resume
     assert rig.snap().state is State.RUNNING
-    assert page.toggle_button.text() == "Pause"
+    assert page.toggle_button.text() == ("Pause guidance" if planned.body_timer else "Pause")
 
     # + is clamped at the step's maximum ...
     for _ in range(math.ceil((planned.max - total) / 30) + 2):
@@ -306,8 +306,8 @@ def test_waiting_step_rings_flashes_and_speaks(make_rig) -> None:
     assert rig.snap().state is State.WAITING
     assert rig.cues.played[-1] == "step_end"
     assert rig.page.flash.flashes == flashes + 1
-    assert rig.cues.spoken[-1] == "Time is up. Next: Remove the jars."
-    assert rig.page.wait_banner.text() == "Time is up — press Next to go on: Remove the jars"
+    assert rig.cues.spoken[-1] == "Time is up. Next: Light soothing massage with stroking."
+    assert rig.page.wait_banner.text() == "Time is up — press Next to go on: Light soothing massage with stroking"
     assert rig.page.next_button.property("session") == "main"
     assert not rig.page.toggle_button.isEnabled()
 
@@ -827,3 +827,130 @@ def test_a_missing_sound_device_is_said_before_the_session_starts(make_rig, monk
     assert rig.page.notice.text() == ("" if sound_ok else NO_SOUND_NOTICE)
     rig.key(Key.Key_Space)
     assert not rig.page.notice.text().startswith("No sound device"), "once started, the steps speak for themselves"
+
+
+# ------------------------------------------------------------------ steps on the body, alarms that keep asking
+
+
+def _on_the_jars(rig: Rig) -> None:
+    rig.key(Key.Key_Space)
+    _go_to_step(rig, "cover-and-wait")
+    rig.advance(1)  # the pedal's pace: a second press within the bounce time would be ignored
+
+
+def test_pause_on_the_jars_pauses_only_the_guidance(make_rig) -> None:
+    """The issue's case: 15 minutes paused on the jars; the time is up at the planned time."""
+    from massage_timer.ui.pages.session.render import wall_clock
+
+    rig = make_rig("cupping-static")
+    _on_the_jars(rig)
+    page, planned = rig.page, rig.snap().planned.planned
+    assert rig.snap().body_timer and page.toggle_button.text() == "Pause guidance"
+    ends = rig.clock.wall() + rig.snap().remaining
+    assert page.ends_label.text() == f"ends at {wall_clock(ends)}"
+    rig.key(Key.Key_Space)
+    assert rig.snap().guidance_paused and page.toggle_button.text() == "Resume guidance"
+    assert page.ring.caption() == "left · guidance paused"
+    assert page.notice.text().startswith("Guidance is paused: no voice or prompts.")
+    assert wall_clock(ends) in page.notice.text()
+    rig.advance(60)
+    assert page.clock_text() == format_clock(planned - 61), "the jars' time must keep running"
+    assert page.ends_label.text() == f"ends at {wall_clock(ends)}", "the deadline must not move"
+    rig.advance(planned - 61)
+    assert rig.snap().state is State.WAITING, "the time is up at the planned time, paused or not"
+    assert page.ends_label.text() == f"time was up at {wall_clock(ends)}"
+    assert not page.notice.text().startswith("Guidance is paused")
+
+
+def test_a_waiting_step_rings_again_louder_until_done(make_rig) -> None:
+    rig = make_rig("cupping-static")
+    _on_the_jars(rig)
+    rig.advance(rig.snap().remaining)
+    assert rig.snap().state is State.WAITING
+    rung = len(rig.cues.urgencies)
+    for _ in range(4):
+        rig.advance(30)
+    assert rig.cues.urgencies[rung:] == [1, 2, 3, 3], "each reminder louder, up to full volume"
+    assert rig.cues.spoken[-1].startswith("Still waiting: Place the jars, cover and wait, remove them one by one.")
+    assert "2 min past its time" in rig.cues.spoken[-1]
+    assert "(2 min ago)" in rig.page.wait_banner.text()
+    rig.key(Key.Key_N)  # the jars are off
+    rig.advance(60)
+    assert len(rig.cues.urgencies) == rung + 4, "no reminder after Done"
+
+
+def test_snooze_within_the_articles_maximum(make_rig) -> None:
+    rig = make_rig("cupping-static")
+    _on_the_jars(rig)
+    rig.advance(rig.snap().remaining + 95)  # 15 min on, then 95 s of waiting: 3 min 25 s to 20 min
+    page = rig.page
+    assert page.snooze_button.isVisible() and page.snooze_button.text() == "Snooze 3 min"
+    rung = len(rig.cues.urgencies)
+    rig.key(Key.Key_Z)
+    assert rig.snap().snooze_remaining == pytest.approx(180)
+    assert page.notice.text().startswith("Snoozed for 3 min: the alarm rings again at ")
+    assert "Snoozed: the alarm rings again in 03:00" in page.wait_banner.text()
+    rig.advance(170)
+    assert len(rig.cues.urgencies) == rung, "silent while snoozed"
+    rig.advance(10)
+    assert len(rig.cues.urgencies) == rung + 1, "it rings when the snooze is over"
+    row = rig.controller.engine.runs[-1]
+    assert row.snoozes == 1
+
+
+def test_past_the_longest_time_a_warning_stays_until_done(make_rig) -> None:
+    rig = make_rig("cupping-static")
+    _on_the_jars(rig)
+    planned = rig.snap().planned
+    rig.advance(planned.max - planned.planned + planned.planned + 2)
+    banner = rig.page.limit_banner
+    assert banner.isVisible()
+    assert banner.text() == (
+        f"Longer than this step's longest time ({planned.max // 60} min): "
+        "Place the jars, cover and wait, remove them one by one. End it now and press Done."
+    )
+    assert rig.cues.spoken[-1].startswith(
+        "Warning. Place the jars, cover and wait, remove them one by one: longer than 20 min."
+    )
+    assert not rig.page.snooze_button.isVisible(), "no snooze past the maximum"
+    rig.key(Key.Key_N)
+    assert not banner.isVisible()
+
+
+def test_four_jars_each_with_its_own_time(make_rig) -> None:
+    """Static cupping as it is done: four jars placed a minute apart, each called off in turn."""
+    rig = make_rig("cupping-static")
+    _on_the_jars(rig)
+    panel = rig.page.items_panel
+    assert panel.isVisible() and panel.summary.text() == "No jars on yet"
+    assert panel.place_button.text() == "Jar on (J)" and not panel.remove_button.isEnabled()
+    for n in range(1, 5):
+        rig.key(Key.Key_J)
+        assert rig.cues.spoken[-1] == f"Jar {n} on. 15 minutes."
+        rig.advance(60)
+    assert panel.summary.text() == "4 jars on"
+    assert panel.chip_texts()[0].startswith("Jar 1 11:00 on at ")
+    rig.advance(11 * 60)  # jar 1 has been on for 15 minutes
+    assert rig.cues.spoken[-1] == "Jar 1: its time is up. Take it off."
+    assert rig.page.cue_banner.text() == "Jar 1: its time is up. Take it off."
+    assert panel.summary.text() == "4 jars on, 1 to take off"
+    assert panel.chip_texts()[0] == "Jar 1 +00:00 take it off"
+    rig.advance(30)  # not taken off yet: it asks again, louder
+    assert rig.cues.spoken[-1] == "Jar 1 has been on for 16 min. Take it off."
+    assert rig.cues.urgencies[-1] == 1
+    rig.key(Key.Key_O)
+    assert rig.cues.spoken[-1] == "Jar 1 off."
+    assert panel.chip_texts()[0].startswith("Jar 1 15:30 off")
+    # Next with jars still on asks first: their times would not be logged.
+    rig.advance(1)
+    asked: list[str] = []
+    rig.page.confirm = lambda _p, title, *_a: asked.append(title) or False
+    rig.key(Key.Key_N)
+    assert asked == ["End this step with jars still on?"]
+    assert rig.snap().planned.step.id == "cover-and-wait"
+    for _ in range(3):
+        rig.advance(60)
+        rig.key(Key.Key_O)
+    assert rig.snap().planned.step.id == "soothing-massage", "the step ends when the last jar is off"
+    rows = rig.store.items(rig.controller.session_id)
+    assert [r.n for r in rows] == [1, 2, 3, 4]

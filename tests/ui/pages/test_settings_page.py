@@ -211,3 +211,15 @@ def test_open_folder_failure_is_explained(monkeypatch, page: SettingsPage, paths
     page.open_data_button.click()
     assert not page.open_error.isHidden()
     assert str(paths.root) in page.open_error.text()
+
+
+def test_the_alarm_repeat_and_the_bounce_time_persist(page: SettingsPage, ini: Path) -> None:
+    assert page.repeat_spin.value() == 30, "a waiting step rings again every 30 s by default"
+    page.repeat_spin.setValue(60)
+    page.bounce_spin.setValue(1.2)
+    again = reread(ini)
+    assert again.get("repeat_seconds") == 60
+    assert again.get("bounce_seconds") == pytest.approx(1.2)
+    page.repeat_spin.setValue(0)
+    assert page.repeat_spin.text() == "never (ring once)"
+    assert reread(ini).get("repeat_seconds") == 0

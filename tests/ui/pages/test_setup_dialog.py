@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QRadioButton
+from PySide6.QtWidgets import QCheckBox, QLabel, QRadioButton
 
 from massage_timer.ui.pages.setup import DurationSpin, SetupDialog
 
@@ -33,8 +33,23 @@ def test_start_needs_every_question_answered(qtbot, library, settings) -> None: 
     assert not dialog.start_button.isEnabled()
     assert "Answer every question" in dialog.verdict.text()
     _answer_all(dialog)
+    assert not dialog.start_button.isEnabled(), "the stage is still to choose"
+    assert dialog.verdict.text() == "Choose the stage to continue (if unsure, choose Acute)."
+    _set_stage(dialog, "acute")
     assert dialog.start_button.isEnabled()
     assert dialog.verdict.isHidden()
+
+
+def test_the_stage_is_asked_every_time_with_no_default(qtbot, library, settings) -> None:  # noqa: ANN001
+    settings.set("last_stage", "remission")  # chosen last time, or on the Protocols page
+    dialog = _dialog(qtbot, library, settings, "cupping-static")
+    assert dialog.stage is None
+    assert all(not b.isChecked() for b in dialog.stage_group.buttons())
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "If unsure, choose Acute." in texts
+    _answer_all(dialog, yes={"spinal-injury"})
+    assert "spinal" in dialog.verdict.text().lower(), "answers given still show their reasons"
+    assert not dialog.start_button.isEnabled()
 
 
 def test_a_yes_blocks_and_shows_the_reason(qtbot, library, settings) -> None:  # noqa: ANN001
@@ -57,6 +72,7 @@ def test_acute_stage_blocks_a_remission_protocol(qtbot, library, settings) -> No
 def test_red_flag_says_seek_care_now(qtbot, library, settings) -> None:  # noqa: ANN001
     dialog = _dialog(qtbot, library, settings, "honey")
     _answer_all(dialog)
+    _set_stage(dialog, "acute")
     assert dialog.start_button.isEnabled()
     dialog.findChild(QCheckBox, "redflag-saddle-numbness").setChecked(True)
     assert not dialog.start_button.isEnabled()

@@ -27,7 +27,7 @@ from .disk.backups import (
     restore_backup,
 )
 from .disk.integrity import IntegrityCheck, IntegrityResult
-from .edits.amendments import AmendmentError
+from .edits.amendments import AmendmentError, is_resumption
 from .errors import NotesTooLong, StoreError, StoreReadOnly, StoreTooNew, StoreWriteError
 from .export import CSV_BOM_DEFAULT, CSV_COLUMNS, csv_row, export_csv, write_export, write_export_file
 from .opener import OPEN_BUSY_SECONDS, OpenReport, open_store, reopen_writable
@@ -36,6 +36,7 @@ from .recorder import SessionRecorder
 from .records import (
     Amendment,
     Filter,
+    ItemRow,
     SessionInfo,
     SessionRow,
     StepRow,
@@ -60,6 +61,7 @@ __all__ = [
     "Filter",
     "IntegrityCheck",
     "IntegrityResult",
+    "ItemRow",
     "NotesTooLong",
     "OpenReport",
     "PendingWrites",
@@ -78,6 +80,7 @@ __all__ = [
     "backup_failure_message",
     "csv_row",
     "export_csv",
+    "is_resumption",
     "iso_utc",
     "list_backups",
     "local_offset_minutes",

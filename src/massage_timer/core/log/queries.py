@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from .edits.amendments import read as read_amendments
-from .records import Amendment, Filter, SessionRow, StepRow, Summary, WeekTotal
+from .records import Amendment, Filter, ItemRow, SessionRow, StepRow, Summary, WeekTotal
 
 DAY = 86400
 
@@ -65,6 +65,23 @@ class LogQueries:
                 v[flag] = bool(v[flag])
             out.append(StepRow(*v))
         return out
+
+    def items(self, session_id: str) -> list[ItemRow]:
+        """The items placed during the session's step runs (jars), by step run, in the order placed.
+
+        A log of an older schema opened read-only (not upgraded) has none.
+        """
+        try:
+            rows = self.conn.execute(
+                "SELECT seq, n, placed_ts, removed_ts, planned_seconds, on_seconds, overdue_seconds, past_max"
+                " FROM step_items WHERE session_id=? ORDER BY seq, n",
+                (session_id,),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+        return [ItemRow(*r[:7], past_max=bool(r[7])) for r in rows]
 
     def amendments(self, session_id: str) -> list[Amendment]:
         """What was changed in the session later, oldest first, each with the value before and the original."""

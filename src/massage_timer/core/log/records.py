@@ -81,6 +81,26 @@ class StepRow:
 
 
 @dataclass(frozen=True)
+class ItemRow:
+    """One item placed during a step run (a jar on the skin), as the log keeps it."""
+
+    seq: int
+    """The step run it belongs to (:attr:`StepRow.seq`)."""
+    n: int
+    """Its number in that run, from 1, in the order placed."""
+    placed_ts: float
+    removed_ts: float | None
+    """None while it is on (or when the session ended without its removal being known)."""
+    planned_seconds: int
+    on_seconds: float
+    """Seconds on the body, placing to removal (0 while still on)."""
+    overdue_seconds: float
+    """Seconds it stayed on after its planned time."""
+    past_max: bool
+    """It was still on after the longest time its step allows each item (``items.max``)."""
+
+
+@dataclass(frozen=True)
 class Amendment:
     """One change made to a logged session later (see :mod:`.edits.amendments`); the value before is kept.
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .errors import LogShapeError, StoreTooNew
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 STATUSES = ("running", "completed", "stopped", "interrupted")
@@ -123,6 +123,24 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE step_runs ADD COLUMN snoozes INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE step_runs ADD COLUMN snoozed_seconds REAL NOT NULL DEFAULT 0;
     ALTER TABLE step_runs ADD COLUMN over_max INTEGER NOT NULL DEFAULT 0;
+    """,
+    # Items placed one by one during a step (jars on the skin), each with its own time: one row
+    # per item, written when it is placed and again when it is removed. An item belongs to its
+    # step run, and goes with it (and with its session) when that is deleted.
+    5: """
+    CREATE TABLE step_items (
+        session_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        placed_ts REAL NOT NULL,
+        removed_ts REAL,
+        planned_seconds INTEGER NOT NULL,
+        on_seconds REAL NOT NULL DEFAULT 0,
+        overdue_seconds REAL NOT NULL DEFAULT 0,
+        past_max INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, seq, n),
+        FOREIGN KEY (session_id, seq) REFERENCES step_runs (session_id, seq) ON DELETE CASCADE
+    );
     """,
 }
 
@@ -216,7 +234,8 @@ def expected_columns(version: int) -> dict[str, dict[str, tuple[str, int, int]]]
         for target in range(1, version + 1):
             for statement in statements(MIGRATIONS[target]):
                 conn.execute(statement)
-        return {table: table_columns(conn, table) for table in ("sessions", "step_runs")}
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]
+        return {table: table_columns(conn, table) for table in tables if not table.startswith("sqlite_")}
     finally:
         conn.close()
 
@@ -269,7 +288,7 @@ def check_log(conn: sqlite3.Connection) -> None:
         return
     if version > SCHEMA_VERSION:
         return  # refuse_newer says so
-    missing = sorted({"sessions", "step_runs"} - tables)
+    missing = sorted(set(expected_columns(version)) - tables)
     if missing:
         raise LogShapeError(f"the tables of the session log are missing ({', '.join(missing)})")
     problems = _column_problems(conn, version)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..paths import create_private
-from ..session.events import StepRun
+from ..session.events import ItemRun, StepRun
 from ..text import notes_problem
 from .edits import amendments
 from .edits.amendments import Leave
@@ -28,6 +28,28 @@ from .pending import PendingWrites, pending_path
 from .queries import LogQueries
 from .records import Amendment, SessionInfo, local_offset_minutes
 from .schema import REFRESH_TOTALS, configure, new_log
+
+_SAVE_ITEM = (
+    "INSERT INTO step_items (session_id, seq, n, placed_ts, removed_ts, planned_seconds, on_seconds,"
+    " overdue_seconds, past_max) VALUES (?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT (session_id, seq, n) DO UPDATE SET removed_ts=excluded.removed_ts,"
+    " planned_seconds=excluded.planned_seconds, on_seconds=excluded.on_seconds,"
+    " overdue_seconds=excluded.overdue_seconds, past_max=excluded.past_max"
+)
+
+
+def _item_values(session_id: str, seq: int, item: ItemRun) -> tuple[object, ...]:
+    return (
+        session_id,
+        seq,
+        item.n,
+        item.placed_wall,
+        item.removed_wall,
+        item.planned,
+        item.on_seconds,
+        item.overdue_seconds,
+        int(item.past_max),
+    )
 
 
 class Store(LogQueries):
@@ -117,7 +139,11 @@ class Store(LogQueries):
         return sid
 
     def save_step(self, session_id: str, run: StepRun) -> None:
-        """Insert or update one step run (called at its start and at its end)."""
+        """Insert or update one step run (called at its start and at its end) and its items.
+
+        The run's items (jars placed one by one) are written in the same transaction, each
+        as its latest state: an item placed is in the log as soon as its step run is saved.
+        """
         with self._tx() as c:
             c.execute(
                 "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, side, timed,"
@@ -161,6 +187,8 @@ class Store(LogQueries):
                     int(run.over_max),
                 ),
             )
+            if run.items:
+                c.executemany(_SAVE_ITEM, [_item_values(session_id, run.seq, item) for item in run.items])
             c.execute(REFRESH_TOTALS + " WHERE id=?", (session_id,))
 
     def bulk_insert(self, sessions: Sequence[Sequence[object]], step_rows: Sequence[Sequence[object]]) -> None:
@@ -263,7 +291,27 @@ class Store(LogQueries):
                 return []
             return amendments.record(c, session_id, found, time.time() if now is None else now)
 
+    def resume_session(self, session_id: str, now: float) -> None:
+        """Make an interrupted session running again, to continue it (its new step runs follow the logged ones).
+
+        Its end is cleared and it counts as reviewed; the change is kept as an amendment of its
+        status (interrupted to running, at ``now``: :func:`.edits.amendments.record_resumed`).
+
+        Raises:
+            AmendmentError: the log has no such session, or it is not interrupted.
+            StoreReadOnly, StoreWriteError: the log could not be written; nothing changed.
+        """
+        with self._tx() as c:
+            session = self.session(session_id)
+            if session is None or session.status != "interrupted":
+                what = "holds no session " + session_id if session is None else f"has that session as {session.status}"
+                raise amendments.AmendmentError(
+                    f"The session cannot be continued: the session log {self.path} {what}, not interrupted."
+                )
+            amendments.record_resumed(c, session_id, now)
+
     def delete_session(self, session_id: str) -> None:
+        """Delete a session with its step runs and their items (the foreign keys cascade)."""
         with self._tx() as c:
             c.execute("DELETE FROM sessions WHERE id=?", (session_id,))
         self.pending.forget(session_id)

@@ -25,6 +25,9 @@ MAX_STEPS = 100
 MAX_STEP_SECONDS = 4 * 3600
 MAX_TEXT = 4000
 MAX_TITLE = 120
+MAX_ITEM_NAME = 40
+"""An item's name in cues ("jar", "jars"): a word or two."""
+MAX_ITEMS = 100
 MAX_NESTING = 16
 """Arrays and tables inside each other: a protocol needs 5 levels (steps[].cues[])."""
 SIDES = ("left", "right")
@@ -53,6 +56,37 @@ class Duration(_Strict):
                 setattr(self, name, parse_duration(getattr(self, name)))
             except ValueError as exc:
                 raise ValueError(f"{name}: {exc}") from None
+
+
+class Items(_Strict):
+    """Things placed on the body one by one, each with its own time (jars on the skin).
+
+    Only a step that runs on the body (``body_timer``) may have items. Each item's time is
+    counted from the moment it is placed; durations are whole seconds after loading.
+    """
+
+    name: str
+    """The singular noun used in cues: "jar 1 on", "remove jar 2"."""
+    plural: str
+    min: int | str
+    max: int | str
+    default: int | str
+    most: int | None = None
+    """At most this many items in one run of the step (None: no limit but :data:`MAX_ITEMS`)."""
+
+    def __post_init__(self) -> None:
+        for name in ("min", "default", "max"):
+            try:
+                setattr(self, name, parse_duration(getattr(self, name)))
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        _check_text(self.name, "name", MAX_ITEM_NAME)
+        _check_text(self.plural, "plural", MAX_ITEM_NAME)
+
+    @property
+    def limit(self) -> int:
+        """How many items one run of the step takes at most."""
+        return MAX_ITEMS if self.most is None else min(self.most, MAX_ITEMS)
 
 
 class Cue(_Strict):
@@ -108,6 +142,8 @@ class Step(_Strict):
     """For timed steps: the step's process goes on on the body whatever the app does (jars on the
     skin, honey absorbing, rest under a blanket). Pause then pauses only the guidance: the step
     still ends at its time."""
+    items: Items | None = None
+    """On a body step: things placed one by one, each timed from its placing (see :class:`Items`)."""
 
     def __post_init__(self) -> None:
         _check_id(self.id)

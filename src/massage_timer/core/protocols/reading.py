@@ -25,6 +25,7 @@ from ..image_refs import check_image_ref, safe_join
 from ..text import control_character, escaped
 from .format import (
     MAX_FILE_BYTES,
+    MAX_ITEMS,
     MAX_NESTING,
     MAX_STEP_SECONDS,
     MAX_STEPS,
@@ -191,6 +192,9 @@ def _texts(protocol: Protocol) -> Iterable[tuple[str, str, bool]]:
             yield f"{where}.cues[{j}].at", cue.at if isinstance(cue.at, str) else "", False
             yield f"{where}.cues[{j}].text", cue.text, False
             yield f"{where}.cues[{j}].image", cue.image or "", False
+        if step.items is not None:
+            yield f"{where}.items.name", step.items.name, False
+            yield f"{where}.items.plural", step.items.plural, False
 
 
 def _control_problems(protocol: Protocol) -> Iterable[Problem]:
@@ -232,6 +236,7 @@ def _semantic_problems(protocol: Protocol, roots: tuple[Path, ...]) -> Iterable[
                 known = ", ".join(sorted(variant_ids)) or "none are declared"
                 yield Problem(f"{where}.variants[{j}]", f"unknown variant {variant!r} (known: {known})")
         yield from _duration_problems(step, where)
+        yield from _items_problems(step, where)
         if step.image is not None:
             yield from _image_problems(step.image, f"{where}.image", roots)
         for j, cue in enumerate(step.cues):
@@ -287,6 +292,34 @@ def _duration_problems(step: Step, where: str) -> Iterable[Problem]:
                     f"{cue.at!r} falls outside a step of {format_duration(length)}",
                 )
                 break
+
+
+def _items_problems(step: Step, where: str) -> Iterable[Problem]:
+    items = step.items
+    if items is None:
+        return
+    if not (step.body_timer and step.duration is not None):
+        needs = "body_timer = true" if step.duration is not None else "a duration and body_timer = true"
+        yield Problem(
+            f"{where}.items",
+            "only a timed step that runs on the body can have items (each item's time goes on "
+            f"on the body from its placing); add {needs} or remove 'items'",
+        )
+    where = f"{where}.items"
+    lo, default, hi = int(items.min), int(items.default), int(items.max)
+    if lo < 1:
+        yield Problem(f"{where}.min", "must be at least 1s")
+    if hi > MAX_STEP_SECONDS:
+        yield Problem(f"{where}.max", f"must be at most {format_duration(MAX_STEP_SECONDS)}")
+    if hi < lo:
+        yield Problem(f"{where}.max", f"must be >= min ({format_duration(lo)})")
+    elif not lo <= default <= hi:
+        yield Problem(
+            f"{where}.default",
+            f"must lie between min and max ({format_duration(lo)}-{format_duration(hi)})",
+        )
+    if items.most is not None and not 1 <= items.most <= MAX_ITEMS:
+        yield Problem(f"{where}.most", f"must be between 1 and {MAX_ITEMS} (got {items.most})")
 
 
 def _image_problems(ref: str, where: str, roots: tuple[Path, ...]) -> Iterable[Problem]:

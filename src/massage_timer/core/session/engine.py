@@ -2,8 +2,9 @@
 
 The engine is what the app drives: start, pause and resume, move between steps, adjust the
 planned time, snooze the reminders of a waiting step, stop; and what it asks: a snapshot to
-draw and when to look again. How the
-session keeps time on its own is in :mod:`massage_timer.core.session.timing`.
+draw and when to look again. How the session keeps time on its own is in
+:mod:`massage_timer.core.session.timing`; placing items one by one (jars, each with its own
+time) is in :mod:`.placing`.
 
 Listeners receive events after each operation, once the engine's state is
 consistent again; a listener may call back into the engine.
@@ -25,12 +26,12 @@ from .events import (
     Snoozed,
     State,
 )
+from .placing import ItemOperations
 from .plan import check_planned
 from .reminders import EPS, snooze_allowance
-from .timing import SessionTiming
 
 
-class SessionEngine(SessionTiming):
+class SessionEngine(ItemOperations):
     """Runs one session of a plan.
 
     Args:
@@ -73,6 +74,8 @@ class SessionEngine(SessionTiming):
             candidates = [math.floor(since + 1e-9) + 1 - since]
             if self.state is State.WAITING and cur.alarms.next_reminder is not None:
                 candidates.append(cur.alarms.next_reminder - now)
+            if cur.items is not None and (moment := cur.items.next_moment(now)) is not None:
+                candidates.append(moment)
             return max(0.0, min(candidates + alarms))
         remaining = cur.deadline - now
         if remaining <= 0:
@@ -99,14 +102,37 @@ class SessionEngine(SessionTiming):
         self._flush()
 
     def start(self) -> None:
+        self.start_at(0, None)
+
+    def start_at(self, index: int, remaining: float | None) -> None:
+        """Start at step ``index`` with ``remaining`` seconds left on it (a session continued: :mod:`.resume`).
+
+        The run counts only its own time (what ran before is in an earlier run), cues whose moment
+        has passed stay silent, and the ring shows the time already done. ``remaining`` <= 0: the
+        step's time is up (a body step went on while the app was not there): it waits for the
+        caregiver at once, even a step that moves on by itself. None, or an untimed step: from its start.
+        """
         if self.state is not State.IDLE:
             raise EngineError(f"cannot start a session that is {self.state}")
+        if not 0 <= index < len(self.plan):
+            raise EngineError(f"the plan has no step {index + 1}")
         now = self._now()
         self.started_wall = self.clock.wall()
         self._anchor = (now, self.started_wall)
         self._emit(SessionStarted(self.started_wall))
         self.state = State.RUNNING
-        self._begin(0, now)
+        self._begin(index, now)
+        cur, planned = self._cur, self.plan[index]
+        if cur is not None and cur.deadline is not None and remaining is not None:
+            total = float(cur.run.planned or 0)
+            cur.done_before = total - min(total, float(remaining))
+            cur.started, cur.deadline = now - cur.done_before, now + total - cur.done_before
+            passed = [j for j, cue in enumerate(planned.step.cues) if cue.offset(total) < cur.done_before - EPS]
+            cur.fired_cues.update(passed)
+            for image in (planned.step.cues[j].image for j in passed):
+                cur.cue_image = image.replace("{side}", planned.side or "left") if image else cur.cue_image
+            if cur.deadline <= now:
+                self._start_waiting(cur, now)
         self._advance_due(now)
         self._flush()
 
@@ -129,7 +155,7 @@ class SessionEngine(SessionTiming):
             return
         cur = self._cur
         assert cur is not None
-        body = self.planned().body_timer and cur.deadline is not None
+        body = self.planned().body_timer and (cur.deadline is not None or cur.items is not None)
         if body:
             cur.guidance_paused_at = now  # the step's time goes on: its deadline stays
         else:

@@ -8,8 +8,9 @@ here keeps time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Literal
 
 from ..protocols.format import Cue
 from .plan import PlannedStep
@@ -31,6 +32,24 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
     """Ended by the user before its planned time (next or previous)."""
     STOPPED = "stopped"
+
+
+@dataclass
+class ItemRun:
+    """One item placed during a step run (a jar on the skin): the record that goes to the log."""
+
+    n: int
+    """The item's number in its step run, from 1, in the order placed."""
+    placed_wall: float
+    planned: int
+    """Seconds the item was to stay on (the items' default, or as adjusted)."""
+    removed_wall: float | None = None
+    on_seconds: float = 0.0
+    """Seconds on the body, placing to removal (pauses and suspends included); 0 while still on."""
+    overdue_seconds: float = 0.0
+    """Seconds it stayed on after its planned time."""
+    past_max: bool = False
+    """It was still on after the items' longest time (``items.max``)."""
 
 
 @dataclass
@@ -74,6 +93,18 @@ class StepRun:
     """Seconds the reminders were silenced by snoozes (up to Done, if that came first)."""
     over_max: bool = False
     """A body step was still on after its longest time (``duration.max``)."""
+    items: list[ItemRun] = field(default_factory=list)
+    """The items placed during this run (a step with ``items``), in the order placed."""
+
+    def __post_init__(self) -> None:
+        # Read back from the journal of pending writes, items are plain mappings.
+        self.items = [i if isinstance(i, ItemRun) else ItemRun(**_mapping(i)) for i in self.items]
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"an item is a mapping, not {type(value).__name__}")
+    return value
 
 
 # ----------------------------------------------------------------- events
@@ -178,6 +209,71 @@ class BodyLimitPassed(Event):
 
 
 @dataclass(frozen=True)
+class ItemPlaced(Event):
+    """Item ``n`` of the current step is on; it is due at ``deadline_wall`` (wall time)."""
+
+    index: int
+    n: int
+    deadline_wall: float
+
+
+@dataclass(frozen=True)
+class ItemDue(Event):
+    """Item ``n`` has been on for its planned time: time to take it off (sent at its deadline)."""
+
+    index: int
+    n: int
+    on_seconds: float
+    """Its time on the body at its deadline: its planned time."""
+
+
+@dataclass(frozen=True)
+class ItemReminderDue(Event):
+    """Items are due and still on: remind again (as :class:`ReminderDue` does for a waiting step).
+
+    One stream of reminders per step run: every ``repeat_seconds`` while any item is due, from
+    the deadline of the item that became due first; it stops once no item is due.
+    """
+
+    index: int
+    n: int
+    """The first due item, in the order placed: the one to take off now."""
+    count: int
+    """Reminders due so far in this stream, this one included (missed moments counted)."""
+    overdue_seconds: float
+    """How long item ``n`` has been due at this reminder's moment."""
+    due: tuple[int, ...] = ()
+    """Every item due at this reminder, in the order placed (``n`` first)."""
+
+
+@dataclass(frozen=True)
+class ItemRemoved(Event):
+    index: int
+    n: int
+    on_seconds: float
+    overdue_seconds: float
+
+
+@dataclass(frozen=True)
+class ItemPastMax(Event):
+    """Item ``n`` is still on after the items' longest time (``items.max``): sent once per item."""
+
+    index: int
+    n: int
+    max_seconds: int
+
+
+@dataclass(frozen=True)
+class ItemAdjusted(Event):
+    """Item ``n``'s planned time is now ``planned`` seconds (``delta`` added)."""
+
+    index: int
+    n: int
+    planned: int
+    delta: int
+
+
+@dataclass(frozen=True)
 class Adjusted(Event):
     index: int
     planned: int
@@ -207,6 +303,33 @@ class SessionStopped(Event):
 
 
 Listener = Callable[[Event], None]
+
+ItemStatus = Literal["on", "due", "off"]
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """One item of the current step as a screen draws it."""
+
+    n: int
+    state: ItemStatus
+    """``on``: before its planned time; ``due``: past it and still on; ``off``: removed."""
+    placed_wall: float
+    planned: int
+    remaining: float
+    """Seconds to its planned time; negative once due (at removal, for an item that is off)."""
+    overdue: float
+    """Seconds past its planned time (0 before)."""
+    on_seconds: float
+    """Seconds on the body so far (up to its removal, for an item that is off)."""
+    shown: int
+    """The whole second to display: remaining rounded up while on, overdue rounded down once due."""
+    past_max: bool = False
+    removed_wall: float | None = None
+
+    @property
+    def deadline_wall(self) -> float:
+        return self.placed_wall + self.planned
 
 
 @dataclass(frozen=True)
@@ -251,6 +374,15 @@ class Snapshot:
     so far); None when there is no limit or no snooze is possible (see ``can_snooze``)."""
     over_max: bool = False
     """The current body step has passed its longest time (see :class:`BodyLimitPassed`)."""
+    items: tuple[ItemState, ...] = ()
+    """The items placed in the current step run, in the order placed (a step with ``items``).
+    Once one is placed, the step's own countdown gives way to theirs: ``remaining`` is None and
+    ``shown`` counts the step's time up; ``ends_at_wall`` is when the last item still on is due."""
+    items_name: str | None = None
+    """The current step's item noun ("jar"), None for a step without items."""
+    items_plural: str | None = None
+    can_place: bool = False
+    """Whether :meth:`SessionEngine.place_item` would be accepted now (under ``items.most``)."""
 
 
 class EngineError(RuntimeError):

@@ -35,7 +35,8 @@ a pause: the pause stops the guidance only (no cues, no seconds-left warning; a 
 passes meanwhile is not given afterwards), and the step ends, or starts waiting, at its
 deadline even while paused. When such a step moves on by itself during the pause, the next
 step starts paused, its time standing still until Resume. What rings while a step waits
-(reminders, a snooze, a body step's limit) is in :mod:`massage_timer.core.session.reminders`.
+(reminders, a snooze, a body step's limit) is in :mod:`massage_timer.core.session.reminders`;
+items placed one by one on a body step (jars, each with its own time) are in :mod:`.items`.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ from .events import (
     StepStarted,
     WaitingForConfirmation,
 )
+from .items import ItemTimers, item_fields
 from .plan import PlannedStep
 from .reminders import EPS, StepAlarms, body_limit_at, snooze_allowance
 
@@ -96,6 +98,10 @@ class _Current:
     fired_cues: set[int] = field(default_factory=set)
     warned: bool = False
     cue_image: str | None = None
+    items: ItemTimers | None = None
+    """Items placed in this run (a step with ``items``): the step's own deadline is then None."""
+    done_before: float = 0.0
+    """Seconds of the step done in an earlier run (a continued session): shown, not counted again."""
 
 
 class SessionTiming:
@@ -139,7 +145,7 @@ class SessionTiming:
         self._last_mono: float | None = None
         self._last_ref: float | None = None
         self._t: float | None = None
-        self._last_shown: tuple[int, State, int] | None = None
+        self._last_shown: tuple[object, ...] | None = None
         self._dispatching = False
         self._planned_override: dict[int, int] = {}
         self._anchor: tuple[float, float] | None = None
@@ -263,7 +269,8 @@ class SessionTiming:
         elif planned is not None and planned.planned is not None:
             remaining = float(planned.planned)
             shown = planned.planned
-        session_remaining = remaining or 0.0
+        items = cur.items if cur is not None else None
+        session_remaining = (remaining or 0.0) + (items.left(now) if items is not None else 0.0)
         untimed_left = 0
         # The current step is counted above; a finished or stopped session has nothing left.
         start = self.index + 1 if planned is not None else len(self.plan)
@@ -277,7 +284,8 @@ class SessionTiming:
                 session_remaining += p.planned
         nxt = self.index + 1
         next_title = self.planned(nxt).title if nxt < len(self.plan) else None
-        alarms = self._alarm_fields(now, remaining)
+        paused = cur is not None and cur.guidance_paused_at is not None
+        alarms = {**self._alarm_fields(now, remaining), **item_fields(self.state, planned, items, now, paused)}
         return Snapshot(
             state=self.state,
             index=self.index,
@@ -352,6 +360,8 @@ class SessionTiming:
         if cur.guidance_paused_at is not None:
             run.guidance_paused += max(0.0, at - cur.guidance_paused_at)  # the step's time went on
             cur.guidance_paused_at = None
+        if cur.items is not None:
+            cur.items.close(at)
         cur.alarms.end(at, run)
         if cur.waiting_since is not None:
             run.overrun = max(0.0, at - cur.waiting_since)
@@ -360,6 +370,7 @@ class SessionTiming:
             run.active = float(run.planned or 0) + (end - cur.deadline)
         else:
             run.active = max(0.0, end - cur.started)  # resume() moves `started` past each pause
+        run.active = max(0.0, run.active - cur.done_before)
         run.ended_wall = self._wall_at(at, now)
         run.outcome = outcome
         self._cur = None
@@ -388,6 +399,8 @@ class SessionTiming:
             if not guided and not (self.state is State.PAUSED and cur.guidance_paused_at is not None):
                 break
             if cur.deadline is None:
+                for event in cur.items.due(now) if cur.items is not None else ():
+                    self._emit(event)
                 self._announce(now)
                 break
             total = float(cur.run.planned or 0)
@@ -467,7 +480,7 @@ class SessionTiming:
 
     def _announce(self, now: float) -> None:
         snap = self._snapshot(now)
-        key = (self.index, self.state, snap.shown)
+        key = (self.index, self.state, snap.shown, tuple((i.shown, i.state) for i in snap.items))
         if key != self._last_shown:
             self._last_shown = key
             self._emit(SecondChanged(self.index, self.state, snap.shown))

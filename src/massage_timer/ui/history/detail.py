@@ -1,8 +1,9 @@
 """The History page's detail pane: the selected session step by step, its pain ratings and notes.
 
 The pane only shows a session and says when the notes should be saved, the session
-amended or deleted (:attr:`SessionDetail.notes_saved`, :attr:`SessionDetail.amend_requested`,
-:attr:`SessionDetail.delete_requested`); the page does the writing. What was changed later
+amended, continued (an interrupted one) or deleted (:attr:`SessionDetail.notes_saved`,
+:attr:`SessionDetail.amend_requested`, :attr:`SessionDetail.continue_requested`,
+:attr:`SessionDetail.delete_requested`); the page does the writing, the window the continuing. What was changed later
 is listed under the pain ratings, one line per change, each with the value first logged
 (:func:`amendment_line`).
 """
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.log import Amendment, SessionRow, StepRow
+from ...core.log import Amendment, SessionRow, StepRow, is_resumption
 from ...core.text import printable
 from ..widgets.basics import button, plain_label, set_role
 from ..widgets.notes_box import NotesEdit
@@ -67,8 +68,10 @@ def amended_value(field: str, value: str | None) -> str:
 
 
 def amendment_line(amendment: Amendment) -> str:
-    """``Pain after changed from 4 to 3 on 2 Dec 2026 14:05 (originally 4)``."""
+    """``Pain after changed from 4 to 3 on 2 Dec 2026 14:05 (originally 4)``; ``Continued on …`` for a resumption."""
     a = amendment
+    if is_resumption(a):
+        return f"Continued on {changed_on(a.changed_ts)} after an interruption"
     what = AMENDED_FIELDS.get(a.field, a.field)
     return (
         f"{what} changed from {amended_value(a.field, a.old_value)} to {amended_value(a.field, a.new_value)}"
@@ -93,6 +96,15 @@ def step_detail(step: StepRow) -> str:
         parts.append("beyond the range")
     if step.slept_seconds >= 1:
         parts.append(f"computer asleep {format_duration(step.slept_seconds)}")
+    if step.body_timer:
+        parts.append(f"on the body {format_duration(step.active_seconds)}")
+        if step.guidance_paused_seconds >= 1:
+            parts.append(f"guidance paused {format_duration(step.guidance_paused_seconds)}")
+    if step.snoozes:
+        times = "snooze" if step.snoozes == 1 else "snoozes"
+        parts.append(f"alarm snoozed {format_duration(step.snoozed_seconds)} ({step.snoozes} {times})")
+    if step.over_max:
+        parts.append("longer than its longest time")
     return " · ".join(parts)
 
 
@@ -103,6 +115,8 @@ class SessionDetail(QScrollArea):
     amend_requested = Signal(str)
     """The session with this id should be amended (pain after, notes, how it ended)."""
     delete_requested = Signal(str)
+    continue_requested = Signal(str)
+    """The interrupted session with this id should be continued from the step where it stopped."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +156,12 @@ class SessionDetail(QScrollArea):
         self.edit_button.setObjectName("AmendSessionButton")
         self.edit_button.clicked.connect(self._on_amend)
         edit_row.addWidget(self.edit_button)
+        self.continue_button = button(
+            "Continue this session", tooltip="Go on from the step where it stopped, on the Session page"
+        )
+        self.continue_button.setObjectName("ContinueSessionButton")
+        self.continue_button.clicked.connect(self._on_continue)
+        edit_row.addWidget(self.continue_button)
         edit_row.addStretch(1)
         c.addLayout(edit_row)
         c.addSpacing(4)
@@ -232,6 +252,7 @@ class SessionDetail(QScrollArea):
         self._show_amendments()
         running = s.status == "running"
         self.edit_button.setEnabled(not running)
+        self.continue_button.setVisible(s.status == "interrupted")
         self.edit_button.setToolTip(
             "A running session gets its pain after and notes when it ends"
             if running
@@ -287,6 +308,10 @@ class SessionDetail(QScrollArea):
     def _on_amend(self) -> None:
         if self.session is not None:
             self.amend_requested.emit(self.session.id)
+
+    def _on_continue(self) -> None:
+        if self.session is not None and self.session.status == "interrupted":
+            self.continue_requested.emit(self.session.id)
 
     def _on_delete(self) -> None:
         if self.session is not None:

@@ -78,6 +78,8 @@ class HistoryPage(QWidget):
     """The charts show the current filter (for tests and benchmarks)."""
     report_finished = Signal(object)
     """A report was written, cancelled or failed (its :class:`ReportOutcome`)."""
+    continue_requested = Signal(str)
+    """Continue the interrupted session with this id (the window prepares it on the Session page)."""
 
     def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,6 +158,7 @@ class HistoryPage(QWidget):
         self.detail.notes_saved.connect(self._on_save_notes)
         self.detail.amend_requested.connect(self._on_amend)
         self.detail.delete_requested.connect(self._on_delete)
+        self.detail.continue_requested.connect(self.continue_requested)
         self.empty_label = plain_label("", "muted")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left = QWidget()

@@ -70,10 +70,17 @@ class ProtocolCard(QFrame):
         layout.addWidget(plain_label(proto.title, "heading", selectable=False))
         badges = QHBoxLayout()
         badges.setSpacing(6)
-        suits = proto.suits(stage)
-        if stage == "acute":
+        if stage not in ("acute", "remission"):  # no stage chosen: say which stages it is for
+            suits = True
+            if proto.suits("acute") and proto.suits("remission"):
+                text = "Acute stage and remission"
+            else:
+                text = "For remission" if proto.suits("remission") else "Acute stage only"
+        elif stage == "acute":
+            suits = proto.suits(stage)
             text = "Allowed in the acute stage" if suits else "Not for the acute stage"
         else:
+            suits = proto.suits(stage)
             text = "For remission" if suits else "Acute stage only"
         badges.addWidget(plain_label(text, "badge" if suits else "warnbadge", wrap=False, selectable=False))
         if entry.source == "user":

@@ -185,7 +185,10 @@ class SetupDialog(QDialog):
         form.addRow("Performed by:", self.performed_by)
         return box
 
-    def _radio_group(self, title: str, choices, current: str) -> tuple[QGroupBox, QButtonGroup]:
+    def _radio_group(
+        self, title: str, choices, current: str | None, *, required: bool = False
+    ) -> tuple[QGroupBox, QButtonGroup]:
+        """Radio buttons in a row; the first is chosen unless ``required`` (then none is, until the user picks)."""
         box = QGroupBox(title)
         row = QHBoxLayout(box)
         group = QButtonGroup(box)
@@ -196,7 +199,7 @@ class SetupDialog(QDialog):
             row.addWidget(radio)
             if value == current:
                 radio.setChecked(True)
-        if group.checkedButton() is None and group.buttons():
+        if group.checkedButton() is None and group.buttons() and not required:
             group.buttons()[0].setChecked(True)
         row.addStretch(1)
         group.buttonToggled.connect(lambda *_: self._on_choice_changed())
@@ -221,7 +224,11 @@ class SetupDialog(QDialog):
         return box
 
     def _stage_box(self) -> QGroupBox:
-        box, self.stage_group = self._radio_group("Stage", STAGE_CHOICES, self.settings.get("last_stage"))
+        # No default: the stage is chosen for each session (a stage left from last time could be wrong).
+        box, self.stage_group = self._radio_group("Stage", STAGE_CHOICES, None, required=True)
+        layout = box.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(layout.count() - 1, plain_label("If unsure, choose Acute.", "muted", wrap=False))
         return box
 
     def _contra_box(self) -> QGroupBox:
@@ -285,8 +292,9 @@ class SetupDialog(QDialog):
         return self._value(self.side_group)
 
     @property
-    def stage(self) -> str:
-        return self._value(self.stage_group) or "remission"
+    def stage(self) -> str | None:
+        """The stage chosen, or None until the user chooses one."""
+        return self._value(self.stage_group)
 
     def _answer(self, item_id: str, value: bool) -> None:
         self._answers[item_id] = value
@@ -347,7 +355,13 @@ class SetupDialog(QDialog):
         return {step_id: spin.value() for step_id, spin in self._spins.items()}
 
     def _update(self) -> None:
-        self.gate = evaluate(self.protocol, self.stage, self._answers, sorted(self._red_flags))
+        stage = self.stage
+        if stage is None:
+            # Nothing may start without a stage; the answers so far still show their reasons.
+            gate = evaluate(self.protocol, self.protocol.stages[0], self._answers, sorted(self._red_flags))
+            self.gate = GateResult(False, gate.reasons, [*gate.unanswered, "stage"], gate.seek_care)
+        else:
+            self.gate = evaluate(self.protocol, stage, self._answers, sorted(self._red_flags))
         try:
             plan = build_plan(self.protocol, self.variant, self.side, self.durations())  # type: ignore[arg-type]
         except PlanError as exc:
@@ -365,7 +379,10 @@ class SetupDialog(QDialog):
         else:
             lines = list(self.gate.reasons)
             if self.gate.unanswered and not self.gate.reasons:
-                lines.append("Answer every question above to continue.")
+                if self.gate.unanswered == ["stage"]:
+                    lines.append("Choose the stage to continue (if unsure, choose Acute).")
+                else:
+                    lines.append("Answer every question above to continue.")
             self.verdict.setText("\n".join(lines))
             set_role(self.verdict, "danger" if self.gate.reasons else "muted")
             self.verdict.setVisible(True)
@@ -383,7 +400,7 @@ class SetupDialog(QDialog):
             person=person,
             performed_by=self.performed_by.text().strip(),
             side=self.side,
-            stage=self.stage,
+            stage=self.stage or "",
             variant=self.variant,
             durations=self.durations(),
             pain_before=None if pain < 0 else pain,

@@ -156,6 +156,9 @@ class CuePlayer(QObject):
         """How many times the system beep stood in for a sound (for tests and diagnostics)."""
         self.played: list[str] = []
         """The cue kinds played, newest last (kept short)."""
+        self.urgencies: list[int] = []
+        """The urgency of each cue played, beside :attr:`played`."""
+        self.last_volume: float | None = None
         self.spoken: list[str] = []
         """The texts sent to the speech engine, newest last (kept short)."""
         self._effects: dict[str, Any] = {}
@@ -246,19 +249,27 @@ class CuePlayer(QObject):
         for effect in self._effects.values():
             effect.setVolume(volume)
 
-    def play(self, kind: str) -> None:
-        """Play the cue ``kind`` ("step_end", "mid" or "seconds_left") if sound is on."""
+    def play(self, kind: str, urgency: int = 0) -> None:
+        """Play the cue ``kind`` ("step_end", "mid" or "seconds_left") if sound is on.
+
+        ``urgency`` > 0 plays it louder than the volume setting, a quarter of full volume
+        more for each step (a reminder that has gone unanswered several times).
+        """
         if kind not in SOUND_FILES:
             raise ValueError(f"unknown cue kind {kind!r}")
         if not self.settings.get("sound_enabled"):
             return
         self.played = [*self.played[-19:], kind]
+        self.urgencies = [*self.urgencies[-19:], urgency]
         self._ensure_sound()
         effect = self._effects.get(kind)
         if effect is None or not self._effect_usable(effect):
             self._beep()
             return
         effect.stop()
+        base = self._linear_volume()
+        effect.setVolume(min(1.0, base + 0.25 * max(0, urgency)) if urgency else base)
+        self.last_volume = effect.volume()
         effect.play()
 
     def _effect_usable(self, effect: Any) -> bool:

@@ -16,6 +16,12 @@ The rules:
 * a running session is not amended (its end writes pain and notes);
 * a value equal to the one logged is no change and records nothing.
 
+An interrupted session continued later (:mod:`massage_timer.core.session.resume`) is running
+again in its own row: that change of status is kept here too, as a row from ``interrupted`` to
+``running`` at the time it was continued (:func:`record_resumed`), so the log tells when a
+session was continued, and how often, without a column of its own. The row's own end (completed,
+stopped, or interrupted again) is then written as for any session.
+
 The table is not part of the numbered schema (:mod:`..schema`): it is created, if missing,
 when a writable log is opened and again by the first amendment of a log that lacks it (a log
 restored from an older backup, one opened read-only on a full disk and writable later). A
@@ -158,6 +164,30 @@ def record(
     conn.execute(f"UPDATE sessions SET {', '.join(sets)} WHERE id=?", (*args, session_id))
     count = len(found)
     return read(conn, session_id)[-count:]
+
+
+RESUMED = ("interrupted", "running")
+"""The status change of a session continued after an interruption (old value, new value)."""
+
+
+def record_resumed(conn: sqlite3.Connection, session_id: str, now: float) -> None:
+    """Record that an interrupted session is continued at ``now``, and make it running again.
+
+    Runs inside the caller's transaction, which has checked that the session is interrupted;
+    creates the table first where it is missing. The session's end is cleared and it counts as
+    reviewed (the start-up notice no longer asks about it).
+    """
+    create_table(conn)
+    conn.execute(
+        f"INSERT INTO {TABLE} (session_id, field, old_value, new_value, changed_ts) VALUES (?,'status',?,?,?)",
+        (session_id, *RESUMED, now),
+    )
+    conn.execute("UPDATE sessions SET status='running', ended_ts=NULL, reviewed=1 WHERE id=?", (session_id,))
+
+
+def is_resumption(amendment: Amendment) -> bool:
+    """True for the row that records a session continued after an interruption."""
+    return amendment.field == "status" and (amendment.old_value, amendment.new_value) == RESUMED
 
 
 def read(conn: sqlite3.Connection, session_id: str) -> list[Amendment]:

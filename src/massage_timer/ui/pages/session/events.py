@@ -11,8 +11,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from ....core.durations import format_clock
-from ....core.session.events import Outcome, Snapshot, State, StepRun
+from ....core.session.events import ItemState, Outcome, Snapshot, State, StepRun
 from ...services.cues import spoken_duration
+from .render import wall_clock
 from .wording import length_words, plural
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,99 @@ class ControllerEvents:
         follow = f"Next: {snap.next_title}." if snap.next_title else "Press Finish to end the session."
         self.cues.speak(f"Time is up. {follow}", after_sound=True)
         self.cues.notify("Time is up", f"{snap.planned.title}: time is up. {follow}", self.window())
+
+    def _on_reminder(self, count: int, overdue: float) -> None:
+        """The step still waits: ring again, louder each time (up to full volume), flash, say it."""
+        snap = self.controller.snapshot()
+        if snap is None or snap.planned is None:
+            return
+        self.cues.play("step_end", urgency=min(count, 3))
+        self.flash.flash()
+        title = snap.planned.title
+        if snap.body_timer and snap.planned.planned is not None:
+            on = length_words(snap.planned.planned + overdue)
+            text = f"Still waiting: {title}. It has run {on} on the body, {length_words(overdue)} past its time."
+        else:
+            text = f"Still waiting: {title}. Time was up {length_words(overdue)} ago."
+        self.cues.speak(text, after_sound=True)
+        self.cues.notify("Time is up", text, self.window())
+
+    def _on_snoozed(self, seconds: float) -> None:
+        snap = self.controller.snapshot()
+        if snap is not None:
+            self._render(snap)
+        again = wall_clock(self.controller.clock.wall() + seconds)
+        self._set_notice(f"Snoozed for {length_words(seconds)}: the alarm rings again at {again}.")
+
+    def _on_body_limit(self, max_seconds: int) -> None:
+        """A body step has passed its longest time: a warning that stays until the step ends."""
+        snap = self.controller.snapshot()
+        title = snap.planned.title if snap is not None and snap.planned is not None else "This step"
+        text = (
+            f"Longer than this step's longest time ({length_words(max_seconds)}): {title}. End it now and press Done."
+        )
+        self.limit_banner.show_text(text)
+        self.cues.play("step_end", urgency=3)
+        self.flash.flash()
+        self.cues.speak(f"Warning. {title}: longer than {length_words(max_seconds)}. End it now.", after_sound=True)
+        self.cues.notify("Longer than the longest time", text, self.window())
+
+    # ------------------------------------------------------------ items (jars), each with its time
+
+    def _item_words(self) -> tuple[str, str]:
+        snap = self.controller.snapshot()
+        name = (snap.items_name if snap is not None else None) or "item"
+        return name, name[:1].upper() + name[1:]
+
+    def _item(self, n: int) -> ItemState | None:
+        snap = self.controller.snapshot()
+        return next((i for i in snap.items if i.n == n), None) if snap is not None else None
+
+    def _on_item_placed(self, n: int) -> None:
+        _name, cap = self._item_words()
+        item = self._item(n)
+        length = f" {spoken_duration(item.planned)}." if item is not None else ""
+        self.cues.speak(f"{cap} {n} on.{length}")
+
+    def _on_item_due(self, n: int) -> None:
+        _name, cap = self._item_words()
+        text = f"{cap} {n}: its time is up. Take it off."
+        self.cues.play("step_end")
+        self.flash.flash()
+        self.cue_banner.show_text(text)
+        self.cues.speak(text, after_sound=True)
+        self.cues.notify("Time is up", text, self.window())
+
+    def _on_item_reminder(self, n: int, count: int) -> None:
+        """An item is still on past its time: ring again, louder each time, and say how long."""
+        _name, cap = self._item_words()
+        item = self._item(n)
+        on = f" has been on for {length_words(item.on_seconds)}" if item is not None else " is still on"
+        text = f"{cap} {n}{on}. Take it off."
+        self.cues.play("step_end", urgency=min(count, 3))
+        self.flash.flash()
+        self.cue_banner.show_text(text)
+        self.cues.speak(text, after_sound=True)
+        self.cues.notify("Still on", text, self.window())
+
+    def _on_item_removed(self, n: int) -> None:
+        _name, cap = self._item_words()
+        if self.cue_banner.text().startswith(f"{cap} {n}"):
+            self.cue_banner.hide()
+        self.cues.speak(f"{cap} {n} off.")
+
+    def _on_item_past_max(self, n: int) -> None:
+        name, cap = self._item_words()
+        snap = self.controller.snapshot()
+        step = snap.planned.step if snap is not None and snap.planned is not None else None
+        longest = step.items.max if step is not None and step.items is not None else None
+        limit = f" longer than {length_words(longest)}, the longest time for a {name}" if longest else " too long"
+        text = f"{cap} {n} has been on{limit}. Take it off now."
+        self.limit_banner.show_text(text)
+        self.cues.play("step_end", urgency=3)
+        self.flash.flash()
+        self.cues.speak(f"Warning. {text}", after_sound=True)
+        self.cues.notify("Take it off now", text, self.window())
 
     def _on_cue(self, text: str, _cue: object) -> None:
         self.cues.play("mid")

@@ -207,6 +207,8 @@ def run_cells(run: StepRun) -> tuple[str, str, str, str, str, str]:
     if run.overrun >= 1:
         actual += f" ({format_clock(run.overrun)} over)"
     paused = format_clock(run.paused) if run.paused >= 1 else "—"
+    if run.body_timer and run.guidance_paused >= 1:
+        paused = f"guidance {format_clock(run.guidance_paused)}"  # the time on the body ran on
     changes = []
     if run.extensions:
         sign = "+" if run.adjusted >= 0 else "−"
@@ -215,6 +217,10 @@ def run_cells(run: StepRun) -> tuple[str, str, str, str, str, str]:
         changes.append("beyond range")
     if run.slept >= 1:
         changes.append(f"computer asleep {length_words(run.slept)}")
+    if run.snoozes:
+        changes.append(f"alarm snoozed {length_words(run.snoozed)}")
+    if run.over_max:
+        changes.append("longer than its longest time")
     return (
         run.title,
         planned,

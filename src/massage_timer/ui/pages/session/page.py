@@ -32,6 +32,7 @@ from .finish import FinishPanel
 from .render import SnapshotRenderer
 from .summary import FinishFlow
 from .view import SessionView
+from .wording import snooze_minutes
 
 NO_SOUND_NOTICE = (
     "No sound device: the end of each step will only show on the screen (it flashes). "
@@ -114,6 +115,14 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         c.waiting.connect(self._on_waiting)
         c.adjusted.connect(self._on_adjusted)
         c.slept.connect(self._on_slept)
+        c.reminder.connect(self._on_reminder)
+        c.snoozed.connect(self._on_snoozed)
+        c.body_limit_passed.connect(self._on_body_limit)
+        c.item_placed.connect(self._on_item_placed)
+        c.item_due.connect(self._on_item_due)
+        c.item_reminder.connect(self._on_item_reminder)
+        c.item_removed.connect(self._on_item_removed)
+        c.item_past_max.connect(self._on_item_past_max)
         c.finished.connect(self._on_finished)
         c.stopped.connect(self._on_stopped)
         c.store_failed.connect(self._on_store_failed)
@@ -134,6 +143,9 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             "more_override": lambda: self._adjust(1, True),
             "less_override": lambda: self._adjust(-1, True),
             "stop": self._escape,
+            "snooze": self._snooze,
+            "place_item": self._place_item,
+            "remove_item": self._remove_item,
             "focus": self.toggle_focus_mode,
         }
         enabled = self.shortcuts_enabled() if self._shortcuts else True
@@ -240,8 +252,46 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             self._user(self.controller.toggle)
 
     def _next(self) -> None:
-        if self.mode() == self.RUNNING:
-            self._user(self.controller.next)
+        if self.mode() != self.RUNNING:
+            return
+        snap = self.controller.snapshot()
+        still_on = [i for i in snap.items if i.state != "off"] if snap is not None else []
+        if still_on and snap is not None:
+            name = snap.items_name or "item"
+            many = snap.items_plural or name
+            what = f"1 {name} is" if len(still_on) == 1 else f"{len(still_on)} {many} are"
+            if not self.confirm(
+                self,
+                f"End this step with {many} still on?",
+                f"{what} still on. Take them off and press “{name.capitalize()} off” for each, "
+                f"so that each {name}'s time is logged. End the step anyway?",
+                "End the step",
+                "Keep timing",
+            ):
+                return
+        self._user(self.controller.next)
+
+    def _first_key(self, action: str) -> str:
+        keys = self.keymap.keys(action)
+        return shortcuts.shown_key(keys[0]) if keys else ""
+
+    def _place_item(self) -> None:
+        snap = self.controller.snapshot()
+        if self.mode() == self.RUNNING and snap is not None and snap.can_place:
+            self._user(self.controller.place_item)
+
+    def _remove_item(self) -> None:
+        snap = self.controller.snapshot()
+        if self.mode() == self.RUNNING and snap is not None and any(i.state != "off" for i in snap.items):
+            self._user(self.controller.remove_item)
+
+    def _snooze(self) -> None:
+        snap = self.controller.snapshot()
+        if self.mode() != self.RUNNING or snap is None or not snap.can_snooze:
+            return
+        minutes = snooze_minutes(snap)
+        if minutes and not self._user(lambda: self.controller.snooze(minutes)):
+            self._set_notice("This step cannot be snoozed any longer: its longest time is reached.")
 
     def _previous(self) -> None:
         if self.mode() == self.RUNNING:

@@ -28,6 +28,7 @@ from ...theme import ACCENT, TEAL, current_is_dark
 from ...widgets.banner import Banner
 from ...widgets.basics import plain_label
 from ...widgets.illustration import Illustration
+from ...widgets.items_panel import ItemsPanel
 from ...widgets.ring import ProgressRing
 
 
@@ -56,6 +57,12 @@ class SessionView:
         def _adjust(self, direction: int, override: bool) -> None: ...
 
         def _stop(self) -> None: ...
+
+        def _snooze(self) -> None: ...
+
+        def _place_item(self) -> None: ...
+
+        def _remove_item(self) -> None: ...
 
     # ================================================================ build
 
@@ -114,7 +121,10 @@ class SessionView:
         self.wait_banner = Banner("wait")
         self.wait_banner.dismiss.hide()
         self.log_banner = Banner("log")
+        self.limit_banner = Banner("limit")
+        self.limit_banner.dismiss.hide()  # it goes when the step ends
         root.addWidget(self.log_banner)
+        root.addWidget(self.limit_banner)
         root.addWidget(self.sleep_banner)
         root.addWidget(self.cue_banner)
         root.addWidget(self.wait_banner)
@@ -131,6 +141,9 @@ class SessionView:
         self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.suggested = plain_label("Suggested length — the article gives no duration for this step", "muted")
         self.ring = ProgressRing()
+        self.ends_label = plain_label("", "muted", wrap=False)
+        self.ends_label.setObjectName("EndsAt")
+        self.ends_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.instructions = plain_label("")
         self.instructions.setObjectName("Instructions")
         self.instructions.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -153,6 +166,7 @@ class SessionView:
         right.addWidget(self.title)
         right.addWidget(self.suggested)
         right.addWidget(self.ring, 5)
+        right.addWidget(self.ends_label)
         right.addWidget(self.instructions_area, 4)
         right.addWidget(self.focus_line)
         right.addWidget(self.next_label)
@@ -161,6 +175,11 @@ class SessionView:
         self.right_column.setMinimumWidth(300)
         body.addWidget(self.right_column, 9)
         root.addLayout(body, 1)
+        self.items_panel = ItemsPanel()
+        self.items_panel.hide()
+        self.items_panel.place_requested.connect(self._place_item)
+        self.items_panel.remove_requested.connect(self._remove_item)
+        root.addWidget(self.items_panel)
 
         root.addWidget(self.notice)
         self.focus_keys = plain_label("", "muted")
@@ -178,6 +197,8 @@ class SessionView:
         self.toggle_button.setProperty("session", "main")
         self.more_button = self._action_button("+30 s", "more", lambda: self._adjust(1, False))
         self.next_button = self._action_button("Next", "next", self._next)
+        self.snooze_button = self._action_button("Snooze", "snooze", self._snooze)
+        self.snooze_button.hide()
         self.stop_button = self._action_button("Stop", "stop", self._stop)
         self.stop_button.setProperty("session", "stop")
         row.addWidget(self.previous_button, 2)
@@ -185,6 +206,7 @@ class SessionView:
         row.addWidget(self.toggle_button, 3)
         row.addWidget(self.more_button, 1)
         row.addWidget(self.next_button, 2)
+        row.addWidget(self.snooze_button, 1)
         row.addSpacing(16)
         row.addWidget(self.stop_button, 1)
         root.addWidget(self.buttons_row)
@@ -286,9 +308,16 @@ class SessionView:
             QFrame#SessionBanner[kind="wait"] {{
                 background: {wait_bg}; border: 2px solid {ACCENT};
             }}
-            QFrame#SessionBanner[kind="log"] {{
+            QFrame#SessionBanner[kind="log"], QFrame#SessionBanner[kind="limit"] {{
                 background: {wait_bg}; border: 2px solid {danger};
             }}
+            QLabel#EndsAt {{ font-size: {em(1.15)}; }}
+            QFrame#ItemsPanel {{ border-radius: 8px; border: 1px solid {border}; }}
+            QFrame#ItemChip {{ border-radius: 8px; border: 1px solid {border}; background: {button}; }}
+            QFrame#ItemChip[state="due"] {{ border: 2px solid {ACCENT}; background: {wait_bg}; }}
+            QFrame#ItemChip[state="off"] {{ background: transparent; }}
+            QLabel#ItemName {{ font-weight: 600; }}
+            QLabel#ItemTime {{ font-size: {em(1.6)}; font-weight: 700; }}
             QLabel#BannerText {{ font-size: {em(1.2)}; font-weight: 600; }}
             QLabel#StepTitle {{ font-size: {em(1.9)}; font-weight: 700; }}
             QProgressBar {{ border: none; border-radius: 4px; background: {border}; }}
@@ -298,7 +327,10 @@ class SessionView:
         self._apply_focus_fonts()
         self._fit_buttons()
 
-    _BUTTON_TEXTS = {"toggle": ("Start", "Pause", "Resume"), "next": ("Next", "Done", "Finish")}
+    _BUTTON_TEXTS = {
+        "toggle": ("Start", "Pause", "Resume", "Pause guidance", "Resume guidance"),
+        "next": ("Next", "Done", "Finish"),
+    }
 
     def _fit_buttons(self) -> None:
         """No button narrower than the longest word it can show (Start/Pause/Resume...)."""
@@ -307,7 +339,8 @@ class SessionView:
             texts = self._BUTTON_TEXTS.get(str(btn.property("action")), (btn.text(),))
             metrics = btn.fontMetrics()
             widest = max(metrics.horizontalAdvance(t) for t in texts)
-            btn.setMinimumWidth(widest + 2 * metrics.horizontalAdvance("M"))
+            # A tenth more: the main action is drawn bold.
+            btn.setMinimumWidth(round(widest * 1.1) + 2 * metrics.horizontalAdvance("M"))
 
     def _apply_focus_fonts(self) -> None:
         """Sizes that follow the window: the caregiver reads the instructions from two metres.

@@ -1,8 +1,15 @@
-"""Lengths and counts in words, for the session page and its summary."""
+"""Lengths and counts in words, for the session page and its summary, and the snooze it offers."""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ....core.session.events import Snapshot
+
+SNOOZE_MINUTES = 5
+"""The snooze the Snooze button offers, when the step's range leaves that much."""
 
 
 def about_minutes(seconds: float) -> str:
@@ -32,3 +39,12 @@ def length_words(seconds: float) -> str:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def snooze_minutes(snap: Snapshot) -> int:
+    """Whole minutes the Snooze button offers now (0: none): 5, or what the step's range leaves."""
+    if not snap.can_snooze:
+        return 0
+    if snap.snooze_limit is None:
+        return SNOOZE_MINUTES
+    return max(0, min(SNOOZE_MINUTES, math.floor(snap.snooze_limit / 60 + 1e-9)))

@@ -5,9 +5,18 @@ Each control writes through :meth:`Settings.set`.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QLineEdit,
+    QSizePolicy,
+    QSpinBox,
+    QWidget,
+)
 
-from ...settings import BOUNCE_RANGE, TEXT_SCALES, THEMES, Settings
+from ...settings import BOUNCE_RANGE, REPEAT_RANGE, TEXT_SCALES, THEMES, Settings
 from ...widgets.basics import check_row, plain_label
 from .forms import form_layout
 
@@ -42,6 +51,21 @@ class SessionGroup(QGroupBox):
             plain_label(
                 "A foot pedal that bounces, or a second tap, would otherwise skip a step. "
                 "Each press ignored is counted in the session's log. 0 s: never ignore.",
+                "muted",
+            )
+        )
+        self.repeat_spin = QSpinBox()
+        self.repeat_spin.setRange(*REPEAT_RANGE)
+        self.repeat_spin.setSingleStep(10)
+        self.repeat_spin.setSuffix(" s")
+        self.repeat_spin.setSpecialValueText("never (ring once)")
+        self.repeat_spin.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.repeat_spin.valueChanged.connect(lambda v: self.settings.set("repeat_seconds", int(v)))
+        form.addRow("Ring again while a step waits, every", self.repeat_spin)
+        form.addRow(
+            plain_label(
+                "When a step's time is up and it waits for you (the jars come off by hand), the alarm "
+                "rings again until you press Done, louder each time, with a flash and the voice.",
                 "muted",
             )
         )

@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from ....core.paths import DataPaths
-from ...settings import BOUNCE_RANGE, Settings
+from ...settings import BOUNCE_RANGE, REPEAT_RANGE, Settings
 from ...widgets.basics import ask, plain_label
 from .backups import BackupsGroup
 from .behaviour import AppearanceGroup, SessionGroup
@@ -124,6 +124,7 @@ class SettingsPage(QWidget):
         self.speech_status = self.cue_status_group.speech_status
         self.auto_advance_check = self.session_group.auto_advance_check
         self.bounce_spin = self.session_group.bounce_spin
+        self.repeat_spin = self.session_group.repeat_spin
         self.tray_check = self.session_group.tray_check
         self.performed_by_edit = self.session_group.performed_by_edit
         self.theme_combo = self.appearance_group.theme_combo
@@ -225,6 +226,7 @@ class SettingsPage(QWidget):
             self.rate_slider,
             self.auto_advance_check,
             self.bounce_spin,
+            self.repeat_spin,
             self.tray_check,
             self.theme_combo,
             self.scale_combo,
@@ -248,6 +250,7 @@ class SettingsPage(QWidget):
                 self.voice_combo.setCurrentIndex(max(0, index))
             self.auto_advance_check.setChecked(s.get("auto_advance"))
             self.bounce_spin.setValue(max(BOUNCE_RANGE[0], min(BOUNCE_RANGE[1], float(s.get("bounce_seconds")))))
+            self.repeat_spin.setValue(max(REPEAT_RANGE[0], min(REPEAT_RANGE[1], int(s.get("repeat_seconds")))))
             self.tray_check.setChecked(s.get("tray_notifications"))
             self._select(self.theme_combo, s.get("theme"))
             self._select(self.scale_combo, s.get("text_scale"))

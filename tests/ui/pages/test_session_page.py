@@ -954,3 +954,47 @@ def test_four_jars_each_with_its_own_time(make_rig) -> None:
     assert rig.snap().planned.step.id == "soothing-massage", "the step ends when the last jar is off"
     rows = rig.store.items(rig.controller.session_id)
     assert [r.n for r in rows] == [1, 2, 3, 4]
+
+
+def test_a_jar_past_the_longest_time_keeps_its_warning(make_rig) -> None:
+    rig = make_rig("cupping-static")
+    _on_the_jars(rig)
+    rig.key(Key.Key_J)
+    rig.advance(60)
+    rig.key(Key.Key_J)
+    for _ in range(20 * 60 // 30 + 2):  # past 20 minutes, with the reminders every 30 s
+        rig.advance(30)
+    banner = rig.page.limit_banner
+    assert banner.isVisible()
+    assert banner.text() == (
+        "Jars 1 and 2 have been on longer than 20 min, the longest time for a jar. Take them off now."
+    )
+    assert "Warning. Jar 2 has been on too long. Take it off now." in rig.cues.spoken
+    assert rig.page.ends_label.isHidden(), "once a jar is due, the ring says which"
+    rig.key(Key.Key_O)  # jar 1 off; jar 2 is past 20 minutes too
+    rig.advance(30)
+    assert banner.text() == "Jar 2 has been on longer than 20 min, the longest time for a jar. Take it off now."
+    rig.key(Key.Key_O)
+    assert not banner.isVisible()
+
+
+def test_finish_and_history_show_each_jars_time(make_rig) -> None:
+    from massage_timer.ui.history.detail import step_detail
+    from massage_timer.ui.pages.session.finish import run_cells
+
+    rig = make_rig("cupping-static")
+    _on_the_jars(rig)
+    rig.key(Key.Key_J)
+    rig.advance(60)
+    rig.key(Key.Key_J)
+    rig.advance(15 * 60)
+    rig.key(Key.Key_O)
+    rig.advance(21 * 60 - 15 * 60)  # jar 2 stays on past 20 minutes
+    rig.key(Key.Key_O)
+    run = next(r for r in rig.controller.engine.runs if r.step_id == "cover-and-wait")
+    changes = run_cells(run)[4]
+    assert "placed one by one: 2, on for 16:00, 21:00 (1 past the longest time)" in changes
+    sid = rig.controller.session_id
+    step = next(s for s in rig.store.steps(sid) if s.step_id == "cover-and-wait")
+    items = [i for i in rig.store.items(sid) if i.seq == step.seq]
+    assert step_detail(step, items).endswith("placed one by one: 2, on for 16:00, 21:00 (1 past the longest time)")

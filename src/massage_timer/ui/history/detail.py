@@ -10,7 +10,7 @@ is listed under the pain ratings, one line per change, each with the value first
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.log import Amendment, SessionRow, StepRow, is_resumption
+from ...core.log import Amendment, ItemRow, SessionRow, StepRow, is_resumption
 from ...core.text import printable
 from ..widgets.basics import button, plain_label, set_role
 from ..widgets.notes_box import NotesEdit
@@ -79,8 +79,16 @@ def amendment_line(amendment: Amendment) -> str:
     )
 
 
-def step_detail(step: StepRow) -> str:
-    """The second line of a step in the detail pane: side, pauses, overrun, changes."""
+def items_words(count: int, on_seconds: Sequence[float], past_max: int, clock: Callable[[float], str]) -> str:
+    """``placed one by one: 4, on for 16:40, 16:02, 15:20, 14:35 (1 past the longest time)``."""
+    text = f"placed one by one: {count}, on for " + ", ".join(clock(s) for s in on_seconds)
+    if past_max:
+        text += f" ({past_max} past the longest time)"
+    return text
+
+
+def step_detail(step: StepRow, items: Sequence[ItemRow] = ()) -> str:
+    """The second line of a step in the detail pane: side, pauses, overrun, changes, its items."""
     parts = []
     if step.side:
         parts.append(f"{step.side} side")
@@ -105,6 +113,9 @@ def step_detail(step: StepRow) -> str:
         parts.append(f"alarm snoozed {format_duration(step.snoozed_seconds)} ({step.snoozes} {times})")
     if step.over_max:
         parts.append("longer than its longest time")
+    if items:
+        on = [i.on_seconds for i in items]
+        parts.append(items_words(len(items), on, sum(1 for i in items if i.past_max), format_duration))
     return " · ".join(parts)
 
 
@@ -220,7 +231,11 @@ class SessionDetail(QScrollArea):
         self.show_session(None, [])
 
     def show_session(
-        self, session: SessionRow | None, steps: list[StepRow], amendments: Sequence[Amendment] = ()
+        self,
+        session: SessionRow | None,
+        steps: list[StepRow],
+        amendments: Sequence[Amendment] = (),
+        items: Sequence[ItemRow] = (),
     ) -> None:
         self.session = session
         self.amendments = list(amendments)
@@ -262,7 +277,7 @@ class SessionDetail(QScrollArea):
         )
         self.steps.setRowCount(len(steps))
         for i, step in enumerate(steps):
-            detail = step_detail(step)
+            detail = step_detail(step, [i for i in items if i.seq == step.seq])
             title = QTableWidgetItem(f"{step.title}\n{detail}" if detail else step.title)
             title.setToolTip(step.title)
             planned = QTableWidgetItem(format_duration(step.planned) if step.timed and step.planned else "untimed")

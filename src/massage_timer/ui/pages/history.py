@@ -265,7 +265,8 @@ class HistoryPage(QWidget):
             return  # unchanged: keep unsaved notes
         steps = self.store.steps(session.id) if session is not None else []
         changes = self.store.amendments(session.id) if session is not None else []
-        self.detail.show_session(session, steps, changes)
+        items = self.store.items(session.id) if session is not None else []
+        self.detail.show_session(session, steps, changes, items)
 
     def _on_save_notes(self, text: str) -> None:
         session = self.detail.session

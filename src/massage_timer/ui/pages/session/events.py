@@ -170,19 +170,35 @@ class ControllerEvents:
         _name, cap = self._item_words()
         if self.cue_banner.text().startswith(f"{cap} {n}"):
             self.cue_banner.hide()
+        if not self.limit_banner.isHidden() and (still := self._past_max_text()):
+            self.limit_banner.show_text(still)
         self.cues.speak(f"{cap} {n} off.")
 
-    def _on_item_past_max(self, n: int) -> None:
+    def _past_max_text(self) -> str:
+        """The warning about every item still on past the items' longest time ("" if none)."""
         name, cap = self._item_words()
         snap = self.controller.snapshot()
-        step = snap.planned.step if snap is not None and snap.planned is not None else None
-        longest = step.items.max if step is not None and step.items is not None else None
-        limit = f" longer than {length_words(longest)}, the longest time for a {name}" if longest else " too long"
-        text = f"{cap} {n} has been on{limit}. Take it off now."
+        if snap is None or snap.planned is None or snap.planned.step.items is None:
+            return ""
+        past = [i.n for i in snap.items if i.past_max and i.state != "off"]
+        limit = f"longer than {length_words(int(snap.planned.step.items.max))}, the longest time for a {name}"
+        if not past:
+            return ""
+        if len(past) == 1:
+            return f"{cap} {past[0]} has been on {limit}. Take it off now."
+        numbers = ", ".join(str(n) for n in past[:-1]) + f" and {past[-1]}"
+        plural = snap.items_plural or name
+        return f"{plural[:1].upper() + plural[1:]} {numbers} have been on {limit}. Take them off now."
+
+    def _on_item_past_max(self, n: int) -> None:
+        text = self._past_max_text()
+        if not text:
+            return
         self.limit_banner.show_text(text)
         self.cues.play("step_end", urgency=3)
         self.flash.flash()
-        self.cues.speak(f"Warning. {text}", after_sound=True)
+        _name, cap = self._item_words()
+        self.cues.speak(f"Warning. {cap} {n} has been on too long. Take it off now.", after_sound=True)
         self.cues.notify("Take it off now", text, self.window())
 
     def _on_cue(self, text: str, _cue: object) -> None:

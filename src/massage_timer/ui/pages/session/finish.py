@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ....core.durations import format_clock
 from ....core.session.events import Outcome, StepRun
+from ...history.detail import items_words
 from ...widgets.basics import plain_label
 from ...widgets.notes_box import NotesEdit
 from .wording import length_words, plural
@@ -221,6 +222,9 @@ def run_cells(run: StepRun) -> tuple[str, str, str, str, str, str]:
         changes.append(f"alarm snoozed {length_words(run.snoozed)}")
     if run.over_max:
         changes.append("longer than its longest time")
+    if run.items:
+        on = [i.on_seconds for i in run.items]
+        changes.append(items_words(len(run.items), on, sum(1 for i in run.items if i.past_max), format_clock))
     return (
         run.title,
         planned,

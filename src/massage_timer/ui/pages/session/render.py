@@ -100,9 +100,9 @@ class SnapshotRenderer:
                 self.ring.set_state(1.0, "+" + format_clock(soonest.shown), f"{name} {soonest.n}: take it off", "over")
             else:
                 fraction = 1 - soonest.remaining / soonest.planned if soonest.planned else 0.0
-                caption = f"until {name.lower()} {soonest.n} comes off"
+                caption = f"for {name.lower()} {soonest.n}"
                 if snap.guidance_paused:
-                    caption = f"{name} {soonest.n} · guidance paused"
+                    caption = "guidance paused"
                 self.ring.set_state(fraction, format_clock(soonest.shown), caption, "running")
         else:
             if snap.guidance_paused:
@@ -133,7 +133,8 @@ class SnapshotRenderer:
             self._set_notice(body)
         elif self.notice.text().startswith("Guidance is paused"):
             self._set_notice("")
-        if not snap.over_max and not self.limit_banner.isHidden():
+        past = snap.over_max or any(i.past_max and i.state != "off" for i in snap.items)
+        if not past and not self.limit_banner.isHidden():
             self.limit_banner.hide()
 
         # the items of the step (jars), each with its own time
@@ -195,6 +196,8 @@ def ends_text(snap: Snapshot) -> str:
     """``ends at 19:42`` beside a running countdown; nothing for a paused step or a stopwatch."""
     if snap.ends_at_wall is None or snap.planned is None or not snap.planned.timed:
         return ""
+    if any(i.state == "due" for i in snap.items):
+        return ""  # the ring and the jars say which one to take off
     if any(i.state != "off" for i in snap.items):
         return f"the last {snap.items_name or 'item'} comes off at {wall_clock(snap.ends_at_wall)}"
     if snap.state is State.RUNNING or snap.guidance_paused:

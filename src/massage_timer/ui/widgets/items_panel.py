@@ -65,32 +65,46 @@ class ItemsPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ItemsPanel")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 8, 12, 8)
-        row.setSpacing(12)
-        buttons = QVBoxLayout()
-        buttons.setSpacing(6)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 8, 10, 8)
+        column.setSpacing(6)
+        top = QHBoxLayout()
+        top.setSpacing(8)
         self.summary = plain_label("", "heading", selectable=False)
         self.place_button = QPushButton("On")
-        self.place_button.setProperty("session", "action")
-        self.place_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.place_button.clicked.connect(self.place_requested)
         self.remove_button = QPushButton("Off")
-        self.remove_button.setProperty("session", "action")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.remove_button.clicked.connect(self.remove_requested)
-        buttons.addWidget(self.summary)
-        buttons.addWidget(self.place_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        row.addLayout(buttons)
+        top.addWidget(self.summary, 1)
+        for button, signal in ((self.place_button, self.place_requested), (self.remove_button, self.remove_requested)):
+            button.setProperty("session", "action")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.clicked.connect(signal)
+            top.addWidget(button)
+        column.addLayout(top)
+        self.hint = plain_label("", "muted")
+        column.addWidget(self.hint)
         self.grid = QGridLayout()
         self.grid.setSpacing(6)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        row.addLayout(self.grid, 1)
+        column.addLayout(self.grid)
         self.chips: list[ItemChip] = []
-        self.hint = plain_label("", "muted")
-        self.grid.addWidget(self.hint, 0, 0, 1, COLUMNS)
+        self._columns = COLUMNS
+
+    def _fit_columns(self) -> None:
+        """As many chips a row as fit the panel's width (four at most), in the order placed."""
+        if not self.chips:
+            return
+        widest = max(chip.minimumSizeHint().width() for chip in self.chips) + self.grid.spacing()
+        columns = max(1, min(COLUMNS, (self.contentsRect().width() - 20) // max(1, widest)))
+        if columns == self._columns and all(self.grid.indexOf(c) >= 0 for c in self.chips):
+            return
+        self._columns = columns
+        for i, chip in enumerate(self.chips):
+            self.grid.removeWidget(chip)
+            self.grid.addWidget(chip, i // columns, i % columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def show_items(
         self,
@@ -125,7 +139,7 @@ class ItemsPanel(QFrame):
         while len(self.chips) < len(items):
             chip = ItemChip()
             index = len(self.chips)
-            self.grid.addWidget(chip, 1 + index // COLUMNS, index % COLUMNS)
+            self.grid.addWidget(chip, index // self._columns, index % self._columns)
             self.chips.append(chip)
         for chip, item in zip(self.chips, items, strict=False):
             state = str(item.state)
@@ -142,6 +156,7 @@ class ItemsPanel(QFrame):
             chip.show()
         for chip in self.chips[len(items) :]:
             chip.hide()
+        self._fit_columns()
 
     def chip_texts(self) -> list[str]:
         """What each visible chip says, for tests and screen readers."""

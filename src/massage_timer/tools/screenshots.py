@@ -158,6 +158,11 @@ def _render(
         controller._on_timer()
         save(window, "session-waiting", theme)
 
+        # Jar 1 still on after the longest time: a warning that stays until it is off.
+        clock.advance(5 * 60 + 10)
+        controller._on_timer()
+        save(window, "session-limit", theme)
+
         # Stop and show the finish panel.
         controller.stop()
         save(window, "finish", theme)

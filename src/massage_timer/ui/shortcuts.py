@@ -1,7 +1,9 @@
 """The session keys, in one place: used by the session page, tooltips, Help and Settings.
 
-They work wherever the keyboard focus is, so that a USB foot pedal that
-types keys can drive a session. Pedals and presenter clickers send PageDown
+While the Session page is shown they work wherever the keyboard focus is, so
+that a USB foot pedal that types keys can drive a session (Qt fires a shortcut
+only while its page is visible: typing into History's search never moves a
+session on). Pedals and presenter clickers send PageDown
 and PageUp, Enter, Space, F-keys or media keys; the defaults cover the common
 ones, and Settings → Keys and pedal lets the user give any action any key
 (:class:`KeyMap`).

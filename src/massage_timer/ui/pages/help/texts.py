@@ -168,7 +168,7 @@ lifestyle such as office work.</p>
 """
 
 PEDAL_NOTE = (
-    "The session keys work wherever the focus is in the window, so a USB foot "
+    "While the Session page is shown, the session keys work wherever the focus is, so a USB foot "
     "pedal or a presenter clicker that sends keys (Space, Enter, Page Down and Page Up, "
     "the media keys) can drive a session while your hands are busy. To give an action "
     "another key, for example the F-key your pedal sends, use Settings → Keys and pedal."

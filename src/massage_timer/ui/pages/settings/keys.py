@@ -115,7 +115,7 @@ class KeysGroup(QGroupBox):
         column.setSpacing(10)
         column.addWidget(
             plain_label(
-                "These keys work during a session wherever the focus is, so a USB foot pedal "
+                "While the Session page is shown, these keys work wherever the focus is, so a USB foot pedal "
                 "or a presenter clicker can drive it. To use a pedal, press Add key… and press "
                 "the pedal. A key does one thing only.",
                 "muted",

@@ -15,6 +15,7 @@ import pytest
 import massage_timer
 from massage_timer.cli import main
 from massage_timer.core.log import SessionInfo, SessionRecorder, open_store
+from massage_timer.core.log.export import STEP_CSV_COLUMNS
 from massage_timer.core.resources import builtin_protocols_dir
 from massage_timer.core.session.engine import SessionEngine
 from massage_timer.core.session.plan import build_plan
@@ -145,7 +146,9 @@ def test_history_without_a_log(capsys, data_dir):
     code, out, _ = run_cli(capsys, "history", "--json")
     assert code == 0 and json.loads(out) == []
     code, out, _ = run_cli(capsys, "history", "--csv")
-    assert code == 0 and out.startswith(CSV_HEADER)
+    assert code == 0 and out.startswith("\ufeff" + CSV_HEADER)  # with the BOM unless --no-bom
+    code, out, _ = run_cli(capsys, "history", "--csv", "--no-bom", "--rows", "steps")
+    assert code == 0 and out == ",".join(STEP_CSV_COLUMNS) + "\r\n"
     assert not data_dir.database.exists()  # looking does not create a log
 
 
@@ -155,8 +158,8 @@ def test_history_csv_to_a_file(capsys, data_dir, make_protocol, fake_clock, tmp_
     target = tmp_path / "export.csv"
     code, out, err = run_cli(capsys, "history", "--csv", "--output", str(target))
     assert (code, out, err) == (0, "", "")
-    assert target.read_text(encoding="utf-8").startswith(CSV_HEADER + ",")
-    with open(target, encoding="utf-8", newline="") as handle:
+    assert target.read_text(encoding="utf-8").startswith("\ufeff" + CSV_HEADER + ",")
+    with open(target, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 1
     row = rows[0]
@@ -164,6 +167,29 @@ def test_history_csv_to_a_file(capsys, data_dir, make_protocol, fake_clock, tmp_
     assert (row["protocol_id"], row["planned_seconds"], row["actual_seconds"]) == ("test-routine", "420", "480")
     assert (row["steps_done"], row["steps_total"], row["side"], row["pain_after"]) == ("3", "3", "left", "2")
     assert row["notes"] == notes
+
+
+def test_history_csv_of_step_runs_and_the_bom(capsys, data_dir, make_protocol, fake_clock, tmp_path):
+    sid = record_session(data_dir.database, make_protocol(), fake_clock, person="Анна")
+    target = tmp_path / "steps.csv"
+    assert run_cli(capsys, "history", "--csv", "--rows", "steps", "-o", str(target)) == (0, "", "")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfsession_id,seq,")
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == STEP_CSV_COLUMNS
+    assert [(r["session_id"], r["title"], r["active_seconds"], r["outcome"]) for r in rows] == [
+        (sid, "Warm up", "300.0", "completed"),
+        (sid, "Cups on (left side)", "120.0", "completed"),
+        (sid, "Rest", "60.0", "completed"),
+    ]
+    plain = tmp_path / "sessions.csv"
+    assert run_cli(capsys, "history", "--csv", "--no-bom", "--rows", "sessions", "-o", str(plain))[0] == 0
+    assert plain.read_bytes().startswith(b"session_id,")
+    with open(plain, encoding="utf-8-sig", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert (row["session_id"], row["person"], row["client"], row["variant"]) == (sid, "Анна", "Анна", "")
+    code, out, err = run_cli(capsys, "history", "--json", "--rows", "steps")
+    assert (code, out) == (2, "") and "--rows steps is for --csv" in err
 
 
 def test_history_json_and_text(capsys, data_dir, make_protocol, fake_clock):
@@ -221,7 +247,14 @@ def test_history_output_that_cannot_be_written(capsys, tmp_path):
 
 @pytest.mark.parametrize(
     "argv",
-    [["--no-such-option"], ["history", "--csv", "--json"], ["check"], ["protocols", "--bogus"], ["frobnicate"]],
+    [
+        ["--no-such-option"],
+        ["history", "--csv", "--json"],
+        ["history", "--csv", "--rows", "items"],
+        ["check"],
+        ["protocols", "--bogus"],
+        ["frobnicate"],
+    ],
 )
 def test_wrong_usage_exits_2(capsys, argv):
     with pytest.raises(SystemExit) as exit_info:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import APP_NAME, __version__
 from .core.paths import ENV_VAR, resolve_data_dir
+from .report_cli import add_report_parser, cmd_report
 
 # Each command imports what it needs when it runs: opening the app imports no log or
 # export code before its window is up.
@@ -67,12 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="JSON, one object per session with its steps")
     h.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     h.add_argument(
+        "--rows",
+        choices=("sessions", "steps"),
+        default="sessions",
+        help="CSV: one row per session (the default) or one per step run, with its session_id",
+    )
+    h.add_argument(
         "--bom",
         action=argparse.BooleanOptionalAction,
-        help="CSV: start with a UTF-8 byte order mark, so that spreadsheets read accents right (--no-bom: without)",
+        help="CSV: start with a UTF-8 byte order mark, so that spreadsheets read accents right "
+        "(the default; --no-bom: without)",
     )
     h.add_argument("--person", help="only sessions of this person")
     h.add_argument("--protocol", metavar="ID", help="only sessions of this protocol")
+    add_report_parser(sub)
     return parser
 
 
@@ -152,6 +161,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     from .core.log import CSV_BOM_DEFAULT, Filter, open_store, write_export, write_export_file
     from .core.log.errors import file_write_failure
 
+    if args.rows != "sessions" and not args.csv:
+        _err("--rows steps is for --csv")
+        return EXIT_USAGE
     paths = resolve_data_dir(args.data_dir)
     store = None
     if not paths.database.exists() and not paths.database.is_symlink():  # a link is refused by open_store
@@ -167,11 +179,12 @@ def cmd_history(args: argparse.Namespace) -> int:
     try:
         if args.output:
             # A private file (0600), complete or not at all: an export holds health data.
-            write_export_file(store, Path(args.output), fmt, flt, bom=bom)
+            write_export_file(store, Path(args.output), fmt, flt, bom=bom, rows=args.rows)
         else:
             if fmt == "csv" and isinstance(sys.stdout, io.TextIOWrapper):
-                sys.stdout.reconfigure(newline="")  # CSV rows end with CR LF already
-            write_export(store, sys.stdout, fmt, flt, bom=bom)
+                # CSV rows end with CR LF already; the CSV is UTF-8 whatever the locale says.
+                sys.stdout.reconfigure(newline="", encoding="utf-8")
+            write_export(store, sys.stdout, fmt, flt, bom=bom, rows=args.rows)
     except OSError as exc:
         if not args.output:
             raise
@@ -212,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.log import StoreError
     from .core.resources import ResourceError
 
-    commands = {"protocols": cmd_protocols, "check": cmd_check, "history": cmd_history}
+    commands = {"protocols": cmd_protocols, "check": cmd_check, "history": cmd_history, "report": cmd_report}
     try:
         return commands[args.command](args)
     except (StoreError, ResourceError) as exc:

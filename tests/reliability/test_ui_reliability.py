@@ -124,7 +124,7 @@ def test_notes_with_html_stay_text_in_history_and_the_pdf_report(qtbot, store, t
     from massage_timer.ui.history.report import build_document
 
     sid = log_session(store, person=HOSTILE, notes=HOSTILE)
-    document, count = build_document(store, Filter())
+    document, count = build_document(store, Filter(person=HOSTILE))
     assert count == 1
     assert HOSTILE in document.toPlainText()  # the PDF shows the tags as written
     block = document.begin()

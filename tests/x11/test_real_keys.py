@@ -28,9 +28,15 @@ COMMON = {
     "ctrl+minus": "less_override",
 }
 LETTERS = {
-    "us": {"n": "next", "b": "previous"},
-    "de": {"n": "next", "b": "previous"},
-    "ru": {"Cyrillic_te": "next", "Cyrillic_i": "previous"},
+    "us": {"n": "next", "b": "previous", "j": "place_item", "o": "remove_item", "z": "snooze"},
+    "de": {"n": "next", "b": "previous", "j": "place_item", "o": "remove_item", "z": "snooze"},
+    "ru": {
+        "Cyrillic_te": "next",
+        "Cyrillic_i": "previous",
+        "Cyrillic_o": "place_item",  # the J key
+        "Cyrillic_shcha": "remove_item",  # the O key
+        "Cyrillic_ya": "snooze",  # the Z key
+    },
 }
 
 

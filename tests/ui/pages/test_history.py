@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from massage_timer.core.log import CSV_COLUMNS, Filter, SessionInfo, Store, export_csv, open_store
+from massage_timer.core.log.export import STEP_CSV_COLUMNS
 from massage_timer.core.session.events import Outcome, StepRun
 from massage_timer.tools.sample_data import fill_sample_history, generate_bulk
 from massage_timer.ui.history.model import (
@@ -27,8 +28,9 @@ from massage_timer.ui.history.model import (
     format_duration,
     format_pain,
 )
-from massage_timer.ui.history.report import DISCLAIMER, build_document, write_report
-from massage_timer.ui.pages.history import HistoryPage
+from massage_timer.ui.history.report import DISCLAIMER, NoPerson, build_document, write_report
+from massage_timer.ui.pages import history as history_page
+from massage_timer.ui.pages.history import CSV_FILTERS, HistoryPage
 from massage_timer.ui.settings import Settings
 
 NOW = 1_790_000_000.0  # a fixed "now" keeps the sample data identical between runs
@@ -289,11 +291,19 @@ def test_charts_render_with_data(qtbot, sample_store: Store, settings: Settings)
     # The other tabs are drawn when they are opened, not before.
     assert items(charts.pain_plot, pg.PlotDataItem) == [] and items(charts.protocol_plot, pg.BarGraphItem) == []
     charts.setCurrentIndex(1)
+    assert charts.pages[1].is_empty, "with everyone, pain is not pooled into one chart"
+    with qtbot.waitSignal(page.charts_updated, timeout=10_000):
+        page.person.setCurrentIndex(page.person.findData("Anna"))
+    charts.setCurrentIndex(1)
     assert len(items(charts.pain_plot, pg.PlotDataItem)) == 4  # before/after points and their trend lines
+    with qtbot.waitSignal(page.charts_updated, timeout=10_000):
+        page.person.setCurrentIndex(0)  # everyone again
     charts.setCurrentIndex(2)
     assert len(items(charts.protocol_plot, pg.BarGraphItem)) == 1
     charts.setCurrentIndex(0)
     for index, chart_page in enumerate(charts.pages):
+        if index == 1:
+            continue  # pain with everyone: a note, not a chart (above)
         charts.setCurrentIndex(index)
         qtbot.wait(1)
         assert not chart_page.is_empty
@@ -370,7 +380,8 @@ def test_export_csv(qtbot, sample_store: Store, settings: Settings, tmp_path: Pa
     target = tmp_path / "out.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV files (*.csv)"))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    with open(target, newline="", encoding="utf-8") as handle:
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfsession_id,")  # the BOM, always
+    with open(target, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     assert ",".join(rows[0]).startswith(
         "session_id,started_at,ended_at,person,protocol_id,protocol_title,status,planned_seconds,"
@@ -378,8 +389,32 @@ def test_export_csv(qtbot, sample_store: Store, settings: Settings, tmp_path: Pa
     )
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) - 1 == sample_store.count(Filter(person="Anna"))
+    assert {r[CSV_COLUMNS.index("client")] for r in rows[1:]} == {"Anna"}
     assert {r[3] for r in rows[1:]} == {"Anna"}
     assert "Exported" in page.count_label.text()
+
+
+def test_export_csv_of_step_runs(qtbot, sample_store: Store, settings: Settings, tmp_path: Path, monkeypatch) -> None:
+    page = make_page(qtbot, sample_store, settings)
+    page.person.setCurrentIndex(page.person.findData("Anna"))
+    target = tmp_path / "steps.csv"
+    offered = []
+
+    def save_as(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        offered.append(args[3])
+        return str(target), CSV_FILTERS["steps"]
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert offered == [";;".join(CSV_FILTERS.values())]  # both kinds are offered
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfsession_id,seq,")
+    with open(target, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    anna = sample_store.sessions(Filter(person="Anna"), newest_first=False)
+    expected = [(s.id, r.seq) for s in anna for r in sample_store.steps(s.id)]
+    assert tuple(rows[0]) == STEP_CSV_COLUMNS
+    assert [(r["session_id"], int(r["seq"])) for r in rows] == expected
+    assert page.count_label.text() == f"Exported {len(expected):,} step runs to steps.csv"
 
 
 def test_report_pdf(qtbot, store: Store, settings: Settings, tmp_path: Path, monkeypatch) -> None:
@@ -397,26 +432,36 @@ def test_report_pdf(qtbot, store: Store, settings: Settings, tmp_path: Path, mon
     assert "<b>html</b> & <img src='x'>" in text  # shown literally, never as markup
     assert DISCLAIMER in text
     assert "Anna" not in text
-    # The page's button writes the same report for its current filter.
+    # The page's button writes the same report; with "All people" it asks whose.
     target = tmp_path / "from-page.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF files (*.pdf)"))
+    asked: list[list[str]] = []
+    monkeypatch.setattr(history_page, "choose_person", lambda _parent, persons: asked.append(persons) or "Me")
     page = make_page(qtbot, store, settings)
     with qtbot.waitSignal(page.report_finished, timeout=60_000) as done:
         qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
-    assert done.args[0].count == store.count() and not done.args[0].error
+    assert asked == [sorted(store.persons(), key=str.casefold)] and len(asked[0]) > 1
+    assert done.args[0].count == store.count(Filter(person="Me")) and not done.args[0].error
     assert target.read_bytes().startswith(b"%PDF")
     assert "saved as from-page.pdf" in page.count_label.text()
 
 
 def test_report_of_nothing(qtbot, store: Store, tmp_path: Path) -> None:
     path = tmp_path / "empty.pdf"
-    assert write_report(store, Filter(), path) == 0
+    assert write_report(store, Filter(person="Me"), path) == 0
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_report_is_of_one_person(qtbot, store: Store, tmp_path: Path) -> None:
+    add_session(store, person="Me", started=time.time() - 600)
+    with pytest.raises(NoPerson, match="one person"):
+        write_report(store, Filter(), tmp_path / "r.pdf")
+    assert not (tmp_path / "r.pdf").exists()
 
 
 def test_report_to_unwritable_place(qtbot, store: Store, tmp_path: Path) -> None:
     with pytest.raises(OSError):
-        write_report(store, Filter(), tmp_path / "missing-folder" / "r.pdf")
+        write_report(store, Filter(person="Me"), tmp_path / "missing-folder" / "r.pdf")
 
 
 # ------------------------------------------------------------------ store additions
@@ -549,10 +594,11 @@ def test_many_pain_ratings_are_shown_as_weekly_averages(store: Store) -> None:
 
     from massage_timer.ui.history.charts import MAX_PAIN_POINTS, load_chart_data
 
-    generate_bulk(store, 2000, now=NOW, years=2.0)
-    rows = store.pain_trend()
+    generate_bulk(store, 6000, now=NOW, years=2.0)
+    anna = Filter(person="Anna")
+    rows = store.pain_trend(anna)
     assert len(rows) > MAX_PAIN_POINTS
-    data = load_chart_data(store, Filter())
+    data = load_chart_data(store, anna)
     assert data.pain_averaged
     assert len(data.pain_x) < len(rows) / 5
     # Each point is the mean of its local week's ratings, worked out here the slow way.
@@ -600,3 +646,41 @@ def test_the_same_step_time_reads_the_same_on_finish_history_and_csv() -> None:
         history = history_duration(active)  # the History table, detail and report
         assert finish == history, (active, finish, history)
         assert whole_seconds(active) == int(active + 0.5)  # the CSV's actual_seconds
+
+
+def test_pain_is_never_pooled_across_people(store: Store, qtbot) -> None:  # noqa: ANN001
+    from massage_timer.ui.history.charts import HistoryCharts, load_chart_data
+
+    fill_sample_history(store, n=40, seed=3, now=NOW)
+    everyone = load_chart_data(store, Filter())
+    assert len(everyone.pain_persons) > 1 and everyone.pain_x == []
+    charts = HistoryCharts()
+    qtbot.addWidget(charts)
+    charts.set_data(everyone)
+    charts.setCurrentIndex(1)
+    assert charts.pages[1].is_empty
+    person = everyone.pain_persons[0]
+    one = load_chart_data(store, Filter(person=person))
+    assert one.pain_persons == [person] and one.pain_x
+
+
+@pytest.mark.parametrize(("rated", "trend"), [(4, False), (5, True)])
+def test_a_trend_needs_five_rated_sessions(store: Store, qtbot, rated: int, trend: bool) -> None:  # noqa: ANN001
+    from massage_timer.ui.history.charts import HistoryCharts, load_chart_data
+
+    for i in range(rated):
+        info = SessionInfo("classic-relaxing", "Classic", "Anna", 1, pain_before=7 - i % 3)
+        sid = store.begin_session(info, NOW - (rated - i) * 86400)
+        store.end_session(sid, "completed", NOW - (rated - i) * 86400 + 600)
+        store.update_session(sid, pain_after=4)
+    data = load_chart_data(store, Filter(person="Anna"))
+    assert data.pain_sessions == rated
+    charts = HistoryCharts()
+    qtbot.addWidget(charts)
+    charts.set_data(data)
+    charts.setCurrentIndex(1)
+    # The points of before and after, and a dashed line through each when a trend is allowed.
+    assert len(charts.pain_plot.listDataItems()) == (4 if trend else 2)
+    title = charts.pain_plot.getPlotItem().titleLabel.text
+    assert f"{rated} rated sessions" in title
+    assert ("a trend needs 5" in title) is not trend

@@ -158,6 +158,18 @@ class LogQueries:
         )
         return [(r[0], r[1], r[2]) for r in self.conn.execute(sql, args)]
 
+    def rated_persons(self, flt: Filter | None = None) -> list[str]:
+        """The persons with at least one pain rating among the filtered sessions, sorted."""
+        where, args = (flt or Filter()).where()
+        extra = " AND " if where else " WHERE "
+        sql = (
+            "SELECT DISTINCT s.person FROM sessions s"
+            + where
+            + extra
+            + "(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL) ORDER BY s.person"
+        )
+        return [r[0] for r in self.conn.execute(sql, args)]
+
     def sessions_per_protocol(self, flt: Filter | None = None) -> list[tuple[str, str, int]]:
         """(protocol_id, its latest title, sessions), the most used first."""
         where, args = (flt or Filter()).where()

@@ -28,6 +28,8 @@ TAB_TITLES = ("Minutes", "Pain", "Per protocol")
 MAX_WEEK_BARS = 78
 """Beyond this many weeks, minutes are shown per month (bars stay readable)."""
 MAX_PAIN_POINTS = 400
+MIN_TREND_SESSIONS = 5
+"""Rated sessions a trend line needs: through fewer points a line says more than they do."""
 """Beyond this many rated sessions, the pain chart shows weekly averages."""
 
 _LIGHT_SERIES = (
@@ -71,6 +73,10 @@ class ChartData:
     pain_before: list[float] = field(default_factory=list)
     pain_after: list[float] = field(default_factory=list)
     pain_averaged: bool = False
+    pain_persons: list[str] = field(default_factory=list)
+    """Who has pain ratings here: pain is each person's own, so with two or more no chart is pooled."""
+    pain_sessions: int = 0
+    """Rated sessions behind the pain chart."""
     per_protocol: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
@@ -127,6 +133,10 @@ def load_chart_data(store: Store, flt: Filter) -> ChartData:
             data.minutes.setdefault(total.protocol_id, [0.0] * n)[i] += total.minutes
 
     rated = sum(w.rated for w in weekly)
+    data.pain_sessions = rated
+    data.pain_persons = store.rated_persons(flt) if rated else []
+    if len(data.pain_persons) > 1:
+        return data  # never one line through several people's pain
     if 0 < rated <= MAX_PAIN_POINTS:
         rows = store.pain_trend(flt)
         data.pain_x = [float(r[0]) for r in rows]
@@ -382,11 +392,23 @@ class HistoryCharts(QTabWidget):
 
     def _draw_pain(self, data: ChartData) -> None:
         page, plot = self.pages[1], self.pain_plot
+        if len(data.pain_persons) > 1:
+            page.show_empty(
+                f"Pain is each person's own: {len(data.pain_persons)} people have ratings here.\n"
+                "Choose a person in the filter above to see their pain before and after."
+            )
+            return
         if not data.pain_x:
             page.show_empty("No pain ratings in these sessions.\nRate pain before and after a session to see a trend.")
             return
         page.show_plot()
-        self._title(plot, "Pain (0–10), weekly averages" if data.pain_averaged else "Pain (0–10)")
+        trend_allowed = data.pain_sessions >= MIN_TREND_SESSIONS
+        who = f"{data.pain_persons[0]}: " if data.pain_persons else ""
+        what = "weekly averages of " if data.pain_averaged else ""
+        count = f"{data.pain_sessions} rated session{'' if data.pain_sessions == 1 else 's'}"
+        if not trend_allowed:
+            count += f"; a trend needs {MIN_TREND_SESSIONS}"
+        self._title(plot, f"{who}pain (0–10), {what}{count}")
         legend = self._legend(plot, columns=2)
         x = np.array(data.pain_x)
         dark = current_is_dark()
@@ -410,7 +432,7 @@ class HistoryCharts(QTabWidget):
             )
             plot.addItem(points)
             legend.addItem(points, name)
-            line = trend_line(x, y)
+            line = trend_line(x, y) if trend_allowed else None
             if line is not None:
                 trend = pg.PlotDataItem(line[0], line[1], pen=pg.mkPen(color, width=2.5, style=Qt.PenStyle.DashLine))
                 plot.addItem(trend)
@@ -441,7 +463,9 @@ class HistoryCharts(QTabWidget):
             plot.addItem(label)
         plot.getAxis("left").setTicks([[(float(i), data.titles.get(r[0], r[1])) for i, r in enumerate(rows)], []])
         plot.getAxis("left").setLabel(None)
-        plot.getAxis("bottom").setTicks(None)
+        # Whole sessions only on the axis: a session is never a fraction.
+        step = max(1, math.ceil(top / 6))
+        plot.getAxis("bottom").setTicks([[(float(v), str(v)) for v in range(0, int(top) + step, step)], []])
         plot.getAxis("bottom").setLabel("sessions", color=self._fg.name())
         plot.setXRange(0, top * 1.12, padding=0)
         plot.setYRange(-0.6, n - 0.4, padding=0)

@@ -1,11 +1,12 @@
-"""A printable session report (PDF) that a person can bring to their doctor.
+"""A printable session report (PDF) of one person, to bring to their doctor.
 
-:func:`write_report` reads what the report shows (:func:`read_report`), puts the
-pages together as a QTextDocument (:mod:`.report_layout`: every text from the log
-inserted as plain text, never as markup) and writes them one by one with QPdfWriter,
-with a page number on each. It needs a QGuiApplication but no window and no
-pyqtgraph (the pain chart is drawn with QPainter, :mod:`.report_chart`), so it can
-run on a worker thread (:mod:`.report_job`): Qt's text documents, QPainter on a PDF
+:func:`write_report` reads what the report shows (:func:`read_report`; the filter
+must name the person), puts the pages together as a QTextDocument
+(:mod:`.report_layout`: every text from the log inserted as plain text, never as
+markup) and writes them one by one with QPdfWriter on the locale's paper (Letter or
+A4), with a header line and "Page N of M" on each. It needs a QGuiApplication but no
+window and no pyqtgraph (the charts are drawn with QPainter on the PDF,
+:mod:`.report_chart`), so it can run on a worker thread (:mod:`.report_job`): Qt's text documents, QPainter on a PDF
 writer and images are reentrant, and nothing here touches a widget or a pixmap.
 
 It says how far it got and stops when asked (between two pieces or two pages). The
@@ -20,11 +21,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QFontMetricsF,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -33,19 +35,22 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from ... import __version__
 from ...core.log import Filter, Store
 from ...core.paths import private_replacement
+from ...core.text import printable
 from .model import STATUS_LABELS
-from .report_chart import day, pain_chart, pain_points
+from .report_chart import ChartObjects, day, pain_points
 from .report_layout import DISCLAIMER, TITLE, ReportData, compose
 
 __all__ = [
     "DISCLAIMER",
     "TITLE",
+    "NoPerson",
     "ReportCancelled",
     "ReportData",
     "build_document",
-    "pain_chart",
+    "page_size_for",
     "pain_points",
     "read_report",
     "write_report",
@@ -53,6 +58,17 @@ __all__ = [
 
 MAX_TABLE_ROWS = 500
 """The session table lists at most this many (the latest); the summary covers all."""
+MADE_WITH = f"Made with Massage Timer {__version__}"
+_TERRITORY = getattr(QLocale, "Territory", QLocale.Country)
+LETTER_TERRITORIES = frozenset(
+    getattr(_TERRITORY, name)
+    for name in (
+        "UnitedStates", "Canada", "Mexico", "Philippines", "Chile", "Colombia", "Venezuela", "CostaRica",
+        "Guatemala", "Panama", "PuertoRico", "DominicanRepublic", "ElSalvador", "Nicaragua", "Belize",
+    )
+    if hasattr(_TERRITORY, name)
+)  # fmt: skip
+"""Where letter paper is the usual size (elsewhere A4)."""
 Progress = Callable[[float, str], None]
 """Told how far the report is (0 to 1) and what it does."""
 # How the progress is shared out: reading, putting the pages together, laying them out, writing.
@@ -71,27 +87,49 @@ def _period(flt: Filter, first: float | None, last: float | None) -> str:
     return f"{day(start)} – {day(end)}"
 
 
+class NoPerson(ValueError):
+    """A report is of one person: the filter names none."""
+
+    def __init__(self) -> None:
+        super().__init__("A report is of one person: choose the person it is for.")
+
+
+def page_size_for(locale: QLocale | None = None) -> QPageSize.PageSizeId:
+    """Letter in the US, Canada and the other places that use it; A4 elsewhere."""
+    territory = (locale or QLocale()).territory()
+    return QPageSize.PageSizeId.Letter if territory in LETTER_TERRITORIES else QPageSize.PageSizeId.A4
+
+
 def read_report(store: Store, flt: Filter, *, with_chart: bool = True) -> ReportData:
-    """Everything the report of the filtered sessions shows (a few queries, then plain values)."""
+    """Everything the report of one person's filtered sessions shows (a few queries, then plain values).
+
+    Raises:
+        NoPerson: ``flt.person`` is not set.
+    """
+    if flt.person is None:
+        raise NoPerson
     summary = store.summary(flt)
-    persons = [flt.person] if flt.person is not None else summary.persons
-    facts = [
-        ("Persons" if len(persons) > 1 else "Person", ", ".join(persons) if persons else "—"),
-        ("Period", _period(flt, summary.first_ts, summary.last_ts)),
-    ]
+    period = _period(flt, summary.first_ts, summary.last_ts)
+    facts = [("Person", flt.person), ("Period", period)]
     if flt.protocol_id is not None:
         titles = dict(store.protocol_ids())
         facts.append(("Protocol", titles.get(flt.protocol_id, flt.protocol_id)))
     if flt.status is not None:
         facts.append(("Status", STATUS_LABELS.get(flt.status, flt.status)))
     facts.append(("Generated", datetime.now(UTC).astimezone().strftime("%d %b %Y, %H:%M")))
-    data = ReportData(facts, summary)
+    facts.append(("Made with", f"Massage Timer {__version__}"))
+    data = ReportData(facts, summary, person=flt.person, period=period)
     if summary.sessions:
         data.per_protocol = [(title, count) for _pid, title, count in store.sessions_per_protocol(flt)]
         if with_chart:
-            data.chart = pain_chart(store.pain_trend(flt))
+            weeks: dict = {}
+            for week in store.week_totals(flt):
+                weeks[week.monday] = weeks.get(week.monday, 0.0) + week.minutes
+            data.weeks = sorted(weeks.items())
+            data.pain = store.pain_trend(flt)
         data.rows = store.sessions(flt, limit=MAX_TABLE_ROWS)
         data.rows.reverse()
+        data.steps = {s.id: store.steps(s.id) for s in data.rows}
     return data
 
 
@@ -122,15 +160,18 @@ def _new_document(writer: QPdfWriter | None = None) -> QTextDocument:
     doc.setDocumentMargin(0)
     font = QFont()
     font.setPointSizeF(9.5)
+    for feature in ("liga", "clig"):  # "fi" stays two letters: the PDF's text is searched and copied
+        font.setFeature(QFont.Tag(feature), 0)
     doc.setDefaultFont(font)
     return doc
 
 
 def build_document(store: Store, flt: Filter) -> tuple[QTextDocument, int]:
-    """The report as a QTextDocument (to look at its text), and the number of sessions."""
+    """The report as a QTextDocument (to look at its text), and the number of sessions (NoPerson without one)."""
     data = read_report(store, flt)
     doc = _new_document()
     compose(doc, data, lambda _done, _what: None)
+    doc.setTextWidth(700)
     return doc, data.summary.sessions
 
 
@@ -150,11 +191,38 @@ def _lay_out(doc: QTextDocument, step: Callable[[float, str], None]) -> int:
     return doc.pageCount()
 
 
-def _draw_page(painter: QPainter, doc: QTextDocument, index: int, pages: int, footer: float) -> None:
+def _band(painter: QPainter, doc: QTextDocument, rect: QRectF, left: str, right: str) -> None:
+    """A line of small muted text: ``left`` (shortened to fit) and ``right``."""
+    font = QFont(doc.defaultFont())
+    font.setPointSizeF(7.5)
+    painter.setFont(font)
+    painter.setPen(QColor("#5d676c"))
+    metrics = QFontMetricsF(font, painter.device())
+    room = rect.width() - metrics.horizontalAdvance(right) - metrics.averageCharWidth() * 4
+    left = metrics.elidedText(left, Qt.TextElideMode.ElideRight, room)
+    middle = Qt.AlignmentFlag.AlignVCenter
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | middle), left)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | middle), right)
+
+
+def _draw_page(
+    painter: QPainter,
+    doc: QTextDocument,
+    index: int,
+    pages: int,
+    bands: tuple[float, float],
+    data: ReportData,
+    charts: ChartObjects,
+) -> None:
+    header, footer = bands
     size = doc.pageSize()
+    width = size.width()
+    _band(painter, doc, QRectF(0, 0, width, header * 0.6), f"{TITLE} · {printable(data.person)}", data.period)
+    painter.setPen(QColor("#c9cfcc"))
+    painter.drawLine(QPointF(0, header * 0.6), QPointF(width, header * 0.6))
     view = QRectF(0, index * size.height(), size.width(), size.height())
     painter.save()
-    painter.translate(0, -view.top())
+    painter.translate(0, header - view.top())
     painter.setClipRect(view)
     context = QAbstractTextDocumentLayout.PaintContext()
     context.clip = view
@@ -162,30 +230,24 @@ def _draw_page(painter: QPainter, doc: QTextDocument, index: int, pages: int, fo
     palette.setColor(QPalette.ColorRole.Text, QColor("black"))  # never the screen's (dark) scheme
     context.palette = palette
     doc.documentLayout().draw(painter, context)
+    charts.draw(painter, view)
     painter.restore()
-    font = QFont(doc.defaultFont())
-    font.setPointSizeF(7.5)
-    painter.setFont(font)
-    painter.setPen(QColor("#5d676c"))
-    band = QRectF(0, size.height(), size.width(), footer)
-    bottom = Qt.AlignmentFlag.AlignBottom
-    painter.drawText(band, int(Qt.AlignmentFlag.AlignLeft | bottom), TITLE)
-    painter.drawText(band, int(Qt.AlignmentFlag.AlignRight | bottom), f"Page {index + 1} of {pages}")
+    band = QRectF(0, header + size.height() + footer * 0.4, width, footer * 0.6)
+    _band(painter, doc, band, MADE_WITH, f"Page {index + 1} of {pages}")
 
 
-def _write_pdf(data: ReportData, target: Path, step: _Steps) -> None:
+def _write_pdf(data: ReportData, target: Path, step: _Steps, page: QPageSize.PageSizeId) -> None:
     writer = QPdfWriter(str(target))
-    writer.setTitle(TITLE)
-    writer.setCreator("Massage Timer")
-    writer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(20, 16, 20, 12))
-    )
+    writer.setTitle(f"{TITLE}: {printable(data.person)}")
+    writer.setCreator(f"Massage Timer {__version__}")
+    writer.setPageLayout(QPageLayout(QPageSize(page), QPageLayout.Orientation.Portrait, QMarginsF(18, 12, 18, 10)))
     writer.setResolution(300)
     body = writer.pageLayout().paintRectPixels(writer.resolution())
-    footer = writer.resolution() * 7 / 25.4  # a 7 mm band for the page number
+    mm = writer.resolution() / 25.4
+    bands = (9 * mm, 8 * mm)  # the header line and the page number
     doc = _new_document(writer)
-    compose(doc, data, step.part(_READ, _COMPOSE))
-    doc.setPageSize(QSizeF(body.width(), body.height() - footer))  # only now: no layout while composing
+    charts = compose(doc, data, step.part(_READ, _COMPOSE), body.width())
+    doc.setPageSize(QSizeF(body.width(), body.height() - sum(bands)))  # only now: no layout while composing
     pages = _lay_out(doc, step.part(_COMPOSE, _LAYOUT))
     painter = QPainter()
     if not painter.begin(writer):
@@ -195,7 +257,7 @@ def _write_pdf(data: ReportData, target: Path, step: _Steps) -> None:
             step(_LAYOUT + (1 - _LAYOUT) * index / pages, f"Writing page {index + 1} of {pages}…")
             if index and not writer.newPage():
                 raise OSError(errno.EIO, "a new page could not be added")
-            _draw_page(painter, doc, index, pages, footer)
+            _draw_page(painter, doc, index, pages, bands, data, charts)
     finally:
         painter.end()
 
@@ -216,13 +278,16 @@ def write_report(
     *,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    page: QPageSize.PageSizeId | None = None,
 ) -> int:
-    """Write the report of the filtered sessions as a PDF at ``path``; returns the session count.
+    """Write the report of one person's filtered sessions as a PDF at ``path``; returns the session count.
 
     ``progress`` hears how far it got; once ``cancelled()`` is true the report stops
-    and nothing is written. ``path`` is replaced only by a complete PDF (0600).
+    and nothing is written. ``path`` is replaced only by a complete PDF (0600). The
+    paper is ``page``, or the locale's (:func:`page_size_for`).
 
     Raises:
+        NoPerson: ``flt.person`` is not set (a report is of one person).
         ReportCancelled: ``cancelled()`` became true (``path`` is untouched).
         OSError: the file cannot be written; its ``filename`` is ``path``.
     """
@@ -230,7 +295,7 @@ def write_report(
     step(0.0, "Reading the sessions…")
     data = read_report(store, flt)
     with private_replacement(Path(path)) as partial:
-        _write_pdf(data, partial, step)
+        _write_pdf(data, partial, step, page if page is not None else page_size_for())
         _check_pdf(partial)
     if progress is not None:
         progress(1.0, "Saved")

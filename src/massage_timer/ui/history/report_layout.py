@@ -1,5 +1,9 @@
 """The report's pages as a QTextDocument, put together piece by piece with a text cursor.
 
+The order: the header (person, period, version), the summary, the charts (minutes per
+week; pain before and after), the sessions table, then two appendices (notes in full,
+the steps of each session) and the disclaimer.
+
 Every text from the log goes in with ``insertText``: it is shown as written and never
 read as markup (a note holding ``<img src=...>`` prints those characters). No piece is
 big: Qt holds Python's lock for the whole of each call, so building the document in
@@ -7,9 +11,10 @@ many small calls (not one ``setHtml``) keeps the window responsive while a worke
 thread writes the report. For the same reason the sessions table is cut into a table
 per month (of at most :data:`ROWS_PER_TABLE` rows), which Qt lays out one at a time.
 
-Notes of any length are printed in full. A long note is not put in the table (a table
-cell spanning many pages is slow to lay out): its row shows the beginning, and the
-whole note follows the tables in paragraphs of at most :data:`PARAGRAPH_CHARS`.
+Qt splits a table row across two pages when its cells hold several lines; so every
+cell of the tables holds one line: columns are as wide as their words, and a longer
+text is shortened with "…" (a note is then printed in full in the appendix). Words
+are never broken: lines wrap between words only (:data:`TEXT_OPTION`).
 """
 
 from __future__ import annotations
@@ -17,43 +22,50 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QImage,
+    QFontMetricsF,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextFrameFormat,
-    QTextImageFormat,
     QTextLength,
+    QTextOption,
     QTextTable,
     QTextTableCellFormat,
     QTextTableFormat,
 )
 
-from ...core.log import SessionRow, Summary
-from .model import STATUS_LABELS, format_duration, format_pain, local_datetime
+from ...core.log import SessionRow, StepRow, Summary
+from .model import STATUS_LABELS, format_duration, local_datetime
+from .report_chart import MIN_FOR_TREND, ChartObjects
 
 TITLE = "Massage Timer — session report"
 DISCLAIMER = "Massage Timer guides massage routines; it does not diagnose. Show this report to your doctor."
-CHART_URL = QUrl("massage-timer://pain-chart.png")
-NOTE_IN_TABLE = 300
-"""Notes up to this many characters (and :data:`NOTE_LINES_IN_TABLE` lines) are shown whole in the table."""
-NOTE_LINES_IN_TABLE = 6
 PARAGRAPH_CHARS = 4000
 """A longer line of a note is printed as several paragraphs, cut between words."""
+LONG_WORD = 60
+"""A "word" longer than this (a pasted link) may break after every :data:`LONG_WORD` characters."""
 ROWS_PER_TABLE = 60
-COLUMNS = (("Date", 14), ("Protocol", 20), ("Duration", 12), ("Status", 12), ("Pain", 8), ("Notes", 0))
-"""The sessions table: heading and width in percent (0: the rest)."""
+TABLE_POINTS = 8.5
+PADDING_MM = 1.0
+"""A table cell's padding."""
+SESSION_COLUMNS = ("Date", "Protocol and variant", "Side", "Minutes", "Pain before", "Pain after", "Notes")
+STEP_COLUMNS = ("Step", "Side", "Planned", "Active", "Paused", "Result")
+TEXT_OPTION = QTextOption()
+TEXT_OPTION.setWrapMode(QTextOption.WrapMode.WordWrap)
 
 _INK, _TEAL, _MUTED = QColor("#1d2428"), QColor("#1f6b72"), QColor("#5d676c")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LONG = re.compile(rf"\S{{{LONG_WORD}}}(?=\S)")
 Step = Callable[[float, str], None]
 
 
@@ -62,12 +74,18 @@ class ReportData:
     """What the report shows, read from the log (plain values)."""
 
     facts: list[tuple[str, ...]]
-    """Person, period, filters, when generated."""
+    """Person, period, filters, when generated, the version."""
     summary: Summary
+    person: str = ""
+    period: str = ""
     per_protocol: list[tuple[str, int]] = field(default_factory=list)
-    chart: QImage | None = None
+    weeks: list[tuple[date, float]] = field(default_factory=list)
+    """Minutes per week (its Monday), oldest first."""
+    pain: list[tuple[float, int | None, int | None]] = field(default_factory=list)
+    """(start, pain before, pain after) of the rated sessions, oldest first."""
     rows: list[SessionRow] = field(default_factory=list)
     """The sessions of the table, oldest first."""
+    steps: dict[str, list[StepRow]] = field(default_factory=dict)
 
 
 def note_lines(notes: str) -> list[str]:
@@ -75,17 +93,8 @@ def note_lines(notes: str) -> list[str]:
     return _LINE_BREAK.split(_UNPRINTABLE.sub("", notes))
 
 
-def fits_in_table(notes: str) -> bool:
-    return len(notes) <= NOTE_IN_TABLE and len(note_lines(notes)) <= NOTE_LINES_IN_TABLE
-
-
-def beginning(notes: str, length: int = NOTE_IN_TABLE * 2 // 3) -> str:
-    """The first words of a long note, for its row in the table."""
-    text = " ".join(line.strip() for line in note_lines(notes[: length * 2]) if line.strip())
-    if len(text) <= length:
-        return text
-    cut = text.rfind(" ", length // 2, length)
-    return text[: cut if cut > 0 else length]
+def one_line(text: str) -> str:
+    return " ".join(part.strip() for part in note_lines(text) if part.strip())
 
 
 def paragraphs(line: str) -> list[str]:
@@ -125,13 +134,28 @@ def _block(top: float = 0, bottom: float = 0, background: QColor | None = None) 
 class _Composer:
     """Adds blocks and tables at the end of a document."""
 
-    def __init__(self, doc: QTextDocument) -> None:
+    def __init__(self, doc: QTextDocument, width: float) -> None:
         self.doc = doc
+        self.width = width
         self.cursor = QTextCursor(doc)
         self._reuse = True  # the document's first block, or the empty one after a table
         self.text = _char()
         self.bold = _char(bold=True)
         self.muted = _char(color=_MUTED)
+        self.cell_text = _char(TABLE_POINTS)
+        self.cell_head = _char(TABLE_POINTS, bold=True)
+        self.cell_muted = _char(TABLE_POINTS, italic=True, color=_MUTED)
+        device = doc.documentLayout().paintDevice()
+        font = QFont(doc.defaultFont())
+        font.setPointSizeF(TABLE_POINTS)
+        self.metrics = QFontMetricsF(font, device) if device is not None else QFontMetricsF(font)
+        font.setBold(True)
+        self.head_metrics = QFontMetricsF(font, device) if device is not None else QFontMetricsF(font)
+        self.charts = ChartObjects(doc)
+        # Qt scales the lengths of formats (widths, padding) from 96 dpi to the device; text
+        # is measured here in the device's units.
+        self.scale = device.logicalDpiX() / 96 if device is not None else 1.0
+        self.padding = PADDING_MM * 96 / 25.4 * self.scale
 
     def block(self, text: str, char: QTextCharFormat | None = None, fmt: QTextBlockFormat | None = None) -> None:
         char = char or self.text
@@ -144,8 +168,15 @@ class _Composer:
             self.cursor.insertBlock(fmt, char)
         self.cursor.insertText(text, char)
 
-    def heading(self, text: str, size: float = 13, top: float = 20) -> None:
-        self.block(text, _char(size, bold=True), _block(top, 5))
+    def heading(self, text: str, size: float = 13, top: float = 20, *, new_page: bool = False) -> None:
+        fmt = _block(top, 5)
+        if new_page:
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        self.block(text, _char(size, bold=True, color=_TEAL if size >= 13 else _INK), fmt)
+
+    def chart(self, kind: str, data: object) -> None:
+        self.block("")
+        self.charts.add(self.cursor, kind, data, (self.width - 4) / self.scale)
 
     def table(self, rows: int, columns: int, fmt: QTextTableFormat) -> QTextTable:
         if not self._reuse:
@@ -173,41 +204,55 @@ class _Composer:
             for more in remark:
                 self.cell(table, row, 1, f" {more}", self.muted)
 
+    def widths(self, heads: tuple[str, ...], samples: list[tuple[str, ...]], rest: int) -> list[float]:
+        """Column widths (device units) fitting the headings' words and the samples; ``rest`` takes the rest."""
+        inner = []
+        for column, head in enumerate(heads):
+            words = max(self.head_metrics.horizontalAdvance(w) for w in head.split())
+            values = max((self.metrics.horizontalAdvance(s[column]) for s in samples), default=0.0)
+            inner.append(max(words, values) + self.metrics.averageCharWidth())
+        outer = [w + 2 * self.padding + 2 for w in inner]
+        outer[rest] = 0.0
+        outer[rest] = max(self.width * 0.2, self.width - sum(outer) - 4)
+        return outer
 
-def _summary(c: _Composer, data: ReportData) -> None:
-    s = data.summary
-    c.heading("Summary")
-    if s.sessions == 0:
-        c.block("No sessions in this period.")
-        return
-    items = [
-        ("Sessions", f"{s.sessions:,}"),
-        ("Total massage time", _hours(s.active_seconds)),
-        ("Average pain before", _avg(s.pain_before_avg), "/ 10"),
-        ("Average pain after", _avg(s.pain_after_avg), "/ 10"),
-    ]
-    if s.pain_change_avg is not None:
-        change = f"{s.pain_change_avg:+.1f}"
-        items.append(
-            ("Average change in a session", change, f"(over {s.pain_pairs:,} sessions rated before and after)")
-        )
-    c.pairs(items, c.text, c.bold)
-    c.heading("Sessions per protocol")
-    c.pairs([(title, f"{count:,}") for title, count in data.per_protocol], c.text, c.bold)
-    if data.chart is not None:
-        c.heading("Pain before and after")
-        c.doc.addResource(QTextDocument.ResourceType.ImageResource, CHART_URL, data.chart)
-        image = QTextImageFormat()
-        image.setName(CHART_URL.toString())
-        image.setWidth(620)
-        image.setHeight(620 * data.chart.height() / max(1, data.chart.width()))
-        c.block("")
-        c.cursor.insertImage(image)
+    def grid(self, heads: tuple[str, ...], widths: list[float], rows: int, caption: str = "") -> QTextTable:
+        """A bordered table with one header row (two with a caption), repeated on each page."""
+        fmt = QTextTableFormat()
+        fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.FixedLength, w / self.scale) for w in widths])
+        fmt.setBorder(1)
+        fmt.setBorderBrush(QBrush(QColor("#c9cfcc")))
+        fmt.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        fmt.setBorderCollapse(True)
+        fmt.setCellSpacing(0)
+        fmt.setCellPadding(self.padding / self.scale)
+        heads_rows = 2 if caption else 1
+        fmt.setHeaderRowCount(heads_rows)  # repeated on every page the table goes on
+        fmt.setBottomMargin(8)
+        table = self.table(rows + heads_rows, len(heads), fmt)
+        if caption:
+            table.mergeCells(0, 0, 1, len(heads))
+            self.cell(table, 0, 0, caption, _char(TABLE_POINTS + 1, bold=True))
+        for column, name in enumerate(heads):
+            table.cellAt(heads_rows - 1, column).setFormat(_shaded())
+            self.cell(table, heads_rows - 1, column, name, self.cell_head)
+        return table
+
+    def fit(self, text: str, width: float) -> str:
+        """``text`` on one line, shortened with "…" to fit ``width`` (a column's outer width)."""
+        room = width - 2 * self.padding - 2 - self.metrics.averageCharWidth()
+        return self.metrics.elidedText(one_line(text), Qt.TextElideMode.ElideRight, room)
+
+
+def _shaded() -> QTextTableCellFormat:
+    fmt = QTextTableCellFormat()
+    fmt.setBackground(QBrush(QColor("#e9ece8")))
+    return fmt
 
 
 def _hours(seconds: float) -> str:
     minutes = round(seconds / 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    return f"{minutes:,} min ({minutes // 60} h {minutes % 60:02d} min)" if minutes >= 60 else f"{minutes} min"
 
 
 def _avg(value: float | None) -> str:
@@ -218,33 +263,72 @@ def _when(s: SessionRow) -> str:
     return local_datetime(s.started_ts, s.utc_offset_min).strftime("%Y-%m-%d %H:%M")
 
 
-def _sessions_format() -> QTextTableFormat:
-    fmt = QTextTableFormat()
-    fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
-    fmt.setColumnWidthConstraints(
-        [
-            QTextLength(QTextLength.Type.PercentageLength, width)
-            if width
-            else QTextLength(QTextLength.Type.VariableLength, 0)
-            for _name, width in COLUMNS
-        ]
-    )
-    fmt.setBorder(1)
-    fmt.setBorderBrush(QBrush(QColor("#c9cfcc")))
-    fmt.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
-    fmt.setBorderCollapse(True)
-    fmt.setCellSpacing(0)
-    fmt.setCellPadding(3)
-    fmt.setHeaderRowCount(1)  # repeated on every page the table goes on
-    fmt.setBottomMargin(8)
-    return fmt
+def _side(side: str | None) -> str:
+    return {"both": "Both", "left": "Left", "right": "Right"}.get(side or "", side or "—")
 
 
-def _sessions(c: _Composer, data: ReportData, total: int, step: Step) -> None:
+def _protocol(s: SessionRow) -> str:
+    return f"{s.protocol_title} · {s.variant}" if s.variant else s.protocol_title
+
+
+def _pain(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def _summary(c: _Composer, data: ReportData) -> None:
+    s = data.summary
+    c.heading("Summary")
+    if s.sessions == 0:
+        c.block("No sessions in this period.")
+        return
+    protocols = "; ".join(f"{title} ({count:,})" for title, count in data.per_protocol)
+    items = [
+        ("Sessions", f"{s.sessions:,}"),
+        ("Minutes of massage", _hours(s.active_seconds)),
+        ("Protocols", protocols or "—"),
+        ("Average pain before", _avg(s.pain_before_avg), "/ 10"),
+        ("Average pain after", _avg(s.pain_after_avg), "/ 10"),
+    ]
+    if s.pain_change_avg is not None:
+        change = f"{s.pain_change_avg:+.1f}"
+        rated = f"{s.pain_pairs:,} session{'s' if s.pain_pairs != 1 else ''}"
+        items.append(("Average change", change, f"(in {rated} rated before and after)"))
+    c.pairs(items, c.text, c.bold)
+
+
+def _charts(c: _Composer, data: ReportData) -> None:
+    c.heading("Minutes per week")
+    c.chart("minutes", data.weeks)
+    c.heading("Pain before and after each session")
+    rated = len(data.pain)
+    if not rated:
+        c.block("No session in this period was rated for pain.", c.muted)
+        return
+    plural = "s" if rated != 1 else ""
+    if rated >= MIN_FOR_TREND:
+        c.block(f"{rated:,} rated session{plural}; the dashed lines are the trend.", c.muted, _block(0, 4))
+    else:
+        c.block(f"{rated:,} rated session{plural}: a trend needs {MIN_FOR_TREND}.", c.muted, _block(0, 4))
+    c.chart("pain", data.pain)
+
+
+def _session_cells(s: SessionRow) -> tuple[str, ...]:
+    minutes = f"{round(s.actual_seconds / 60):,}"
+    return (_when(s), _protocol(s), _side(s.side), minutes, _pain(s.pain_before), _pain(s.pain_after))
+
+
+def _sessions(c: _Composer, data: ReportData, step: Step) -> list[SessionRow]:
+    """The sessions table, a table per month; returns the sessions whose notes it shortened."""
     rows = data.rows
     c.heading("Sessions")
+    total = data.summary.sessions
     if total > len(rows):
         c.block(f"The latest {len(rows):,} of {total:,} sessions; the summary above covers all of them.", c.muted)
+    status = "" if all(s.status == "completed" for s in rows) else " (not all completed: see the steps)"
+    c.block(f"Minutes: time massaged{status}. Pain: 0 (none) to 10.", c.muted, _block(0, 4))
+    samples = [("2026-12-31 23:59", "Acupressure of four standard", "Right", "999", "10", "10", "")]
+    widths = c.widths(SESSION_COLUMNS, samples, 6)
+    widths[1], widths[6] = widths[1] + widths[6] * 0.25, widths[6] * 0.75
     chunks: list[tuple[str, list[SessionRow]]] = []
     for s in rows:
         month = local_datetime(s.started_ts, s.utc_offset_min).strftime("%B %Y")
@@ -253,58 +337,87 @@ def _sessions(c: _Composer, data: ReportData, total: int, step: Step) -> None:
         elif len(chunks[-1][1]) >= ROWS_PER_TABLE:
             chunks.append((f"{month} (continued)", []))
         chunks[-1][1].append(s)
-    header = _char(bold=True)
-    italic = _char(italic=True, color=_MUTED)
-    long_notes: list[SessionRow] = []
+    shortened: list[SessionRow] = []
     done = 0
     for month, chunk in chunks:
-        c.heading(month, 10.5, 8)
-        table = c.table(len(chunk) + 1, len(COLUMNS), _sessions_format())
-        for column, (name, _width) in enumerate(COLUMNS):
-            table.cellAt(0, column).setFormat(_shaded())
-            c.cell(table, 0, column, name, header)
-        for row, s in enumerate(chunk, 1):
-            cells = (
-                _when(s),
-                s.protocol_title,
-                format_duration(s.actual_seconds),
-                STATUS_LABELS.get(s.status, s.status),
-                format_pain(s.pain_before, s.pain_after) or "—",
-            )
-            for column, text in enumerate(cells):
-                c.cell(table, row, column, text)
-            if s.notes and not fits_in_table(s.notes):
-                long_notes.append(s)
-                c.cell(table, row, 5, f"{beginning(s.notes)} … ")
-                c.cell(table, row, 5, f"(in full under “Notes in full”, {len(long_notes)})", italic)
-            else:
-                c.cell(table, row, 5, "\n".join(note_lines(s.notes)) if s.notes else "")
+        table = c.grid(SESSION_COLUMNS, widths, len(chunk), month)
+        for row, s in enumerate(chunk, 2):
+            for column, text in enumerate(_session_cells(s)):
+                c.cell(table, row, column, c.fit(text, widths[column]) if column == 1 else text, c.cell_text)
+            if not s.notes:
+                continue
+            mark = f" [{len(shortened) + 1}]"
+            short = c.fit(s.notes, widths[6])
+            if short == one_line(s.notes) and len(note_lines(s.notes)) == 1:
+                c.cell(table, row, 6, short, c.cell_text)
+                continue
+            shortened.append(s)
+            room = widths[6] - c.metrics.horizontalAdvance(mark)
+            short = c.fit(s.notes, room)
+            c.cell(table, row, 6, short if short.endswith("…") else f"{short} …", c.cell_text)
+            c.cell(table, row, 6, mark, c.cell_muted)
         done += len(chunk)
         step(done / max(1, len(rows)), "Putting the sessions together…")
-    if long_notes:
-        c.heading("Notes in full")
-        for number, s in enumerate(long_notes, 1):
-            head = f"{number} · {_when(s)} · {s.protocol_title} · {len(s.notes):,} characters"
-            c.block(head, c.bold, _block(10, 2))
-            for line in note_lines(s.notes):
-                for part in paragraphs(line):
-                    c.block(part)
-            step(1.0, "Putting the notes together…")
+    return shortened
 
 
-def _shaded() -> QTextTableCellFormat:
-    fmt = QTextTableCellFormat()
-    fmt.setBackground(QBrush(QColor("#e9ece8")))
-    return fmt
+def _breakable(part: str) -> str:
+    """A very long word may break (after a zero-width space) rather than run off the page."""
+    return _LONG.sub(lambda m: m.group(0) + "\u200b", part) if len(part) > LONG_WORD else part
 
 
-def compose(doc: QTextDocument, data: ReportData, step: Step) -> None:
-    """Fill ``doc`` (empty) with the report; ``step(share, what)`` hears the progress and may stop it."""
-    c = _Composer(doc)
+def _notes_appendix(c: _Composer, notes: list[SessionRow], step: Step) -> None:
+    c.heading("Appendix A: notes in full", new_page=True)
+    for number, s in enumerate(notes, 1):
+        head = f"[{number}] {_when(s)} · {s.protocol_title} · {len(s.notes):,} characters"
+        c.block(head, c.bold, _block(10, 2))
+        for line in note_lines(s.notes):
+            for part in paragraphs(line):
+                c.block(_breakable(part))
+        step(number / len(notes), "Putting the notes together…")
+
+
+def _step_cells(st: StepRow) -> tuple[str, ...]:
+    planned = format_duration(st.planned) if st.planned else "untimed"
+    paused = format_duration(st.paused_seconds) if st.paused_seconds >= 1 else "—"
+    result = st.outcome.capitalize()
+    return (st.title, _side(st.side), planned, format_duration(st.active_seconds), paused, result)
+
+
+def _steps_appendix(c: _Composer, data: ReportData, step: Step, letter: str) -> None:
+    c.heading(f"Appendix {letter}: the steps of each session", new_page=True)
+    samples = [("", "Right", "untimed", "1h 05m", "1h 05m", "Completed")]
+    widths = c.widths(STEP_COLUMNS, samples, 0)
+    for n, s in enumerate(data.rows, 1):
+        steps = data.steps.get(s.id, [])
+        status = STATUS_LABELS.get(s.status, s.status)
+        caption = f"{_when(s)} · {_protocol(s)} · {status}"
+        table = c.grid(STEP_COLUMNS, widths, len(steps) or 1, c.fit(caption, sum(widths)))
+        if not steps:
+            c.cell(table, 2, 0, "No steps were logged.", c.cell_muted)
+        for row, st in enumerate(steps, 2):
+            for column, text in enumerate(_step_cells(st)):
+                c.cell(table, row, column, c.fit(text, widths[column]) if column == 0 else text, c.cell_text)
+        if n % 20 == 0 or n == len(data.rows):
+            step(n / len(data.rows), "Putting the steps together…")
+
+
+def compose(doc: QTextDocument, data: ReportData, step: Step, width: float = 700.0) -> ChartObjects:
+    """Fill ``doc`` (empty) with the report, for pages ``width`` wide; ``step(share, what)`` hears the progress.
+
+    Returns the document's charts, to keep while it is drawn.
+    """
+    doc.setDefaultTextOption(TEXT_OPTION)
+    c = _Composer(doc, width)
     c.block(TITLE, _char(18, bold=True, color=_TEAL), _block(0, 2))
     c.pairs(data.facts, c.bold, c.text)
     _summary(c, data)
     if data.rows:
-        _sessions(c, data, data.summary.sessions, step)
+        _charts(c, data)
+        notes = _sessions(c, data, lambda done, what: step(done * 0.5, what))
+        if notes:
+            _notes_appendix(c, notes, lambda done, what: step(0.5 + done * 0.2, what))
+        _steps_appendix(c, data, lambda done, what: step(0.7 + done * 0.3, what), "B" if notes else "A")
     c.block(DISCLAIMER, c.bold, _block(18, 0, QColor("#fdf3e7")))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, TITLE)
+    return c.charts

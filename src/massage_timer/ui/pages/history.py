@@ -15,9 +15,10 @@ page; the table reads only the rows it shows.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QMessageBox,
     QSplitter,
     QTableView,
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.log import CSV_BOM_DEFAULT, Filter, SessionRow, Store, StoreError, write_export_file
+from ...core.log import Filter, SessionRow, Store, StoreError, write_export_file
 from ...core.log.errors import file_write_failure
 from ..history.chart_loader import ChartLoader
 from ..history.detail import SessionDetail
@@ -54,10 +56,19 @@ from ..widgets.basics import button, plain_label, tell
 from .amend_dialog import edit_session
 
 CSV_FILTERS = {
-    True: "CSV for spreadsheets, UTF-8 with BOM (*.csv)",
-    False: "CSV, plain UTF-8 (*.csv)",
+    "sessions": "CSV, one row per session (*.csv)",
+    "steps": "CSV, one row per step run (*.csv)",
 }
-"""The save dialog's file types: with a byte order mark (spreadsheets read accents right) or without."""
+"""The save dialog's file types: the rows of the export. Both start with a UTF-8 byte order mark
+(spreadsheets then read accents and Cyrillic right)."""
+
+
+def choose_person(parent: QWidget, persons: list[str]) -> str | None:
+    """Ask which person a report is for (it is of one person); None when cancelled."""
+    person, ok = QInputDialog.getItem(
+        parent, "Doctor report", "A report is of one person. Whose sessions should it show?", persons, 0, False
+    )
+    return person if ok and person else None
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
@@ -102,7 +113,9 @@ class HistoryPage(QWidget):
         self.count_label = plain_label("", "muted", wrap=False)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
-        self.export_button = button("Export CSV…", tooltip="Save the filtered sessions as a spreadsheet (CSV)")
+        self.export_button = button(
+            "Export CSV…", tooltip="Save the filtered sessions, or their step runs, as a spreadsheet (CSV)"
+        )
         self.export_button.setObjectName("ExportCsvButton")
         self.export_button.clicked.connect(self._on_export_csv)
         self.report_button = button(
@@ -370,9 +383,12 @@ class HistoryPage(QWidget):
     def _default_name(self, suffix: str) -> str:
         return str(Path.home() / f"massage-sessions-{date.today().isoformat()}.{suffix}")
 
-    def export_csv_to(self, path: Path, *, bom: bool = CSV_BOM_DEFAULT) -> int:
-        """Write the filtered sessions as a private CSV file; returns the count (OSError if it cannot)."""
-        return write_export_file(self.store, path, "csv", self.current_filter(), bom=bom)
+    def export_csv_to(self, path: Path, *, rows: Literal["sessions", "steps"] = "sessions") -> int:
+        """Write the filtered sessions (or their step runs) as a private CSV file with a BOM.
+
+        Returns the row count (OSError if it cannot).
+        """
+        return write_export_file(self.store, path, "csv", self.current_filter(), bom=True, rows=rows)
 
     def _on_export_csv(self) -> None:
         name, chosen = QFileDialog.getSaveFileName(
@@ -380,21 +396,37 @@ class HistoryPage(QWidget):
             "Export sessions as CSV",
             self._default_name("csv"),
             ";;".join(CSV_FILTERS.values()),
-            CSV_FILTERS[CSV_BOM_DEFAULT],
+            CSV_FILTERS["sessions"],
         )
         if not name:
             return
         path = Path(name)
-        bom = next((with_bom for with_bom, text in CSV_FILTERS.items() if text == chosen), CSV_BOM_DEFAULT)
+        rows = "steps" if chosen == CSV_FILTERS["steps"] else "sessions"
         try:
-            n = self.export_csv_to(path, bom=bom)
+            n = self.export_csv_to(path, rows=rows)
         except OSError as exc:
             tell(self, "Export CSV", f"The sessions were not exported. {file_write_failure(path, exc)}", warning=True)
             return
-        self.count_label.setText(f"Exported {n:,} session{'s' if n != 1 else ''} to {path.name}")
+        what = "session" if rows == "sessions" else "step run"
+        self.count_label.setText(f"Exported {n:,} {what}{'s' if n != 1 else ''} to {path.name}")
+
+    def _report_filter(self) -> Filter | None:
+        """The filter for a report: of one person, asked for when "All people" is chosen."""
+        flt = self.current_filter()
+        if flt.person is not None:
+            return flt
+        persons = self.store.summary(flt).persons
+        if not persons:
+            tell(self, "Doctor report", "There are no sessions to report with these filters.")
+            return None
+        person = persons[0] if len(persons) == 1 else choose_person(self, sorted(persons, key=str.casefold))
+        return None if person is None else replace(flt, person=person)
 
     def _on_report(self) -> None:
         if self.report_job is not None and self.report_job.running():
+            return
+        flt = self._report_filter()
+        if flt is None:
             return
         name, _ = QFileDialog.getSaveFileName(
             self,
@@ -405,7 +437,7 @@ class HistoryPage(QWidget):
         if not name:
             return
         self.report_button.setEnabled(False)
-        self.report_job = ReportJob(self.store, self.current_filter(), Path(name), self)
+        self.report_job = ReportJob(self.store, flt, Path(name), self)
         self.report_job.done.connect(self._on_report_done)
         self.report_job.start()
 

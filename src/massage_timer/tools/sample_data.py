@@ -31,10 +31,8 @@ PROTOCOLS: tuple[tuple[str, str, tuple[tuple[str, str, int | None], ...]], ...] 
         "Placing jars (static cupping)",
         (
             ("warm-up", "Lie on the stomach; warm up the lower back", 180),
-            ("torch", "Free a jar of oxygen with a burning torch", None),
-            ("place-jars", "Place the jars on the lower back", None),
-            ("cover-and-wait", "Cover with a light blanket and wait", 900),
-            ("remove-jars", "Remove the jars", None),
+            ("torch", "Prepare the torch and the jars", None),
+            ("cover-and-wait", "Place the jars, cover and wait, remove them one by one", 900),
             ("soothing-massage", "Light soothing massage with stroking", 120),
             ("rest", "Rest under a blanket", 1800),
         ),

@@ -684,3 +684,111 @@ def test_a_trend_needs_five_rated_sessions(store: Store, qtbot, rated: int, tren
     title = charts.pain_plot.getPlotItem().titleLabel.text
     assert f"{rated} rated sessions" in title
     assert ("a trend needs 5" in title) is not trend
+
+
+# ------------------------------------------------------------------ time of day and weeks
+
+
+@pytest.fixture
+def india_time(monkeypatch):  # noqa: ANN201
+    """Local time 5 h 30 min ahead of UTC: an hour read in UTC, or a half hour lost, shows."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _at(day, hour: int, minute: int = 10) -> float:  # noqa: ANN001
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day, hour, minute).timestamp()
+
+
+def test_sessions_are_counted_by_the_local_hour_they_started(store: Store, india_time) -> None:  # noqa: ANN001
+    from datetime import date
+
+    from massage_timer.ui.history.charts import load_chart_data
+
+    day = date(2026, 3, 2)
+    for hour, minute in ((0, 10), (7, 5), (7, 55), (13, 40), (23, 50)):
+        add_session(store, started=_at(day, hour, minute))
+    add_session(store, person="Anna", started=_at(day, 7, 20))
+    expected = [0] * 24
+    expected[0], expected[7], expected[13], expected[23] = 1, 3, 1, 1
+    assert store.sessions_by_hour() == expected
+    assert load_chart_data(store, Filter()).hours == expected
+    anna = [0] * 24
+    anna[7] = 1
+    assert store.sessions_by_hour(Filter(person="Anna")) == anna  # the hours follow the filters
+
+
+def test_longest_run_and_gap_of_weeks(store: Store) -> None:
+    from datetime import date, timedelta
+
+    from massage_timer.ui.history.chartdata import longest_runs
+    from massage_timer.ui.history.charts import load_chart_data
+
+    first = date(2026, 1, 5)  # a Monday
+    weekly = [2, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1]
+    for week, n in enumerate(weekly):
+        for i in range(n):
+            add_session(store, started=_at(first + timedelta(weeks=week, days=2 * i), 18))
+    data = load_chart_data(store, Filter())
+    assert data.week_starts == [first + timedelta(weeks=w) for w in range(len(weekly))]
+    assert data.week_counts == weekly
+    assert data.streak_caption == "longest run: 4 weeks in a row with a session; longest gap: 3 weeks"
+    # A period that starts earlier shows its weeks without a session too.
+    since = _at(first - timedelta(weeks=5), 0, 0)
+    until = _at(first + timedelta(weeks=len(weekly)), 0, 0)
+    wide = load_chart_data(store, Filter(since_ts=since, until_ts=until))
+    assert wide.week_counts == [0] * 5 + weekly
+    assert wide.streak_caption.endswith("longest gap: 5 weeks")
+    assert longest_runs([]) == (0, 0) and longest_runs([0]) == (0, 1) and longest_runs([3]) == (1, 0)
+    one = load_chart_data(store, Filter(since_ts=_at(first, 0, 0), until_ts=_at(first + timedelta(days=7), 0, 0)))
+    assert one.streak_caption == "longest run: 1 week in a row with a session; longest gap: 0 weeks"
+
+
+def test_time_of_day_and_weeks_tabs_draw_when_opened(store: Store, qtbot) -> None:  # noqa: ANN001
+    from datetime import date, timedelta
+
+    import pyqtgraph as pg
+
+    from massage_timer.ui.history.charts import TAB_TITLES, HistoryCharts, load_chart_data
+
+    def bars(plot) -> list:  # noqa: ANN001
+        return [i for i in plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+
+    first = date(2026, 1, 5)
+    for week in (0, 1, 4):
+        add_session(store, started=_at(first + timedelta(weeks=week), 9))
+    charts = HistoryCharts()
+    qtbot.addWidget(charts)
+    charts.resize(900, 500)
+    charts.show()
+    qtbot.waitExposed(charts)
+    charts.set_data(load_chart_data(store, Filter()))
+    hours, weeks = TAB_TITLES.index("Time of day"), TAB_TITLES.index("Weeks")
+    assert charts.tabText(hours) == "Time of day" and charts.tabText(weeks) == "Weeks"
+    assert bars(charts.hour_plot) == [] and bars(charts.week_plot) == []  # not drawn before they are opened
+    charts.setCurrentIndex(hours)
+    (hour_bars,) = bars(charts.hour_plot)
+    assert list(hour_bars.opts["height"]) == [3 if h == 9 else 0 for h in range(24)]
+    labels = [label for _, label in charts.hour_plot.getAxis("left")._tickLevels[0]]
+    assert labels and all(label.isdigit() for label in labels), "counts are whole numbers"
+    assert not charts.pages[hours].is_empty
+    assert _distinct_colours(charts.pages[hours].plot) > 4
+    charts.setCurrentIndex(weeks)
+    with_session, without = bars(charts.week_plot)
+    assert list(with_session.opts["x"]) == [0, 1, 4] and list(without.opts["x"]) == [2, 3]
+    title = charts.week_plot.getPlotItem().titleLabel.text
+    assert "2 weeks in a row with a session" in title and "longest gap: 2 weeks" in title
+    assert not charts.pages[weeks].is_empty
+    assert _distinct_colours(charts.pages[weeks].plot) > 4
+    # Nothing matches: both tabs say so instead of drawing.
+    charts.set_data(load_chart_data(store, Filter(person="Nobody")))
+    for index in (hours, weeks):
+        charts.setCurrentIndex(index)
+        assert charts.pages[index].is_empty
+        assert "No sessions match these filters." in charts.pages[index].empty_label.text()
+        assert bars(charts.plots[index]) == []

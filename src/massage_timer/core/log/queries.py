@@ -142,6 +142,25 @@ class LogQueries:
             for r in self.conn.execute(sql, args)
         ]
 
+    def sessions_per_week(self, flt: Filter | None = None) -> list[tuple[date, int]]:
+        """(local Monday, sessions started that week) for the weeks with any, oldest first."""
+        where, args = (flt or Filter()).where()
+        sql = (
+            f"SELECT ({_floor(f'(s.started_ts + s.utc_offset_min * 60) / {DAY}.0')} + 3) / 7 AS week, COUNT(*)"
+            " FROM sessions s" + where + " GROUP BY week ORDER BY week"
+        )
+        return [(_MONDAY_ZERO + timedelta(weeks=r[0]), int(r[1])) for r in self.conn.execute(sql, args)]
+
+    def sessions_by_hour(self, flt: Filter | None = None) -> list[int]:
+        """Sessions started in each local hour of the day, 0 to 23 (24 counts)."""
+        where, args = (flt or Filter()).where()
+        hour = _floor("(s.started_ts + s.utc_offset_min * 60) / 3600.0")
+        sql = f"SELECT (({hour} % 24) + 24) % 24 AS hour, COUNT(*) FROM sessions s" + where + " GROUP BY hour"
+        counts = [0] * 24
+        for h, n in self.conn.execute(sql, args):
+            counts[int(h)] = int(n)
+        return counts
+
     def minutes_per_week(self, flt: Filter | None = None) -> list[tuple[str, str, float]]:
         """(monday as YYYY-MM-DD in local time, protocol_id, minutes of active time)."""
         return [(w.monday.isoformat(), w.protocol_id, w.minutes) for w in self.week_totals(flt)]

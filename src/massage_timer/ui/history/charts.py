@@ -3,16 +3,14 @@
 This is the only module that imports pyqtgraph (and numpy); the History
 page imports it the first time its charts are shown, so the app starts fast.
 
-:func:`load_chart_data` only reads the log (aggregated in SQL) and shapes
-the numbers; it touches no widget and may run on a worker thread with its
-own read-only :class:`~massage_timer.core.log.store.Store`.
+The numbers come from :mod:`.chartdata` (:func:`load_chart_data` reads the log,
+aggregated in SQL, and touches no widget: it may run on a worker thread with its
+own read-only :class:`~massage_timer.core.log.store.Store`); they are re-exported here.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,17 +18,26 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from ...core.log import Filter, Store
 from ..theme import ACCENT, TEAL, current_is_dark
+from .chartdata import MAX_PAIN_POINTS, MAX_WEEK_BARS, ChartData, date_ticks, load_chart_data, period_ticks
 
-TAB_TITLES = ("Minutes", "Pain", "Per protocol")
+__all__ = [
+    "MAX_PAIN_POINTS",
+    "MAX_WEEK_BARS",
+    "MIN_TREND_SESSIONS",
+    "TAB_TITLES",
+    "ChartData",
+    "HistoryCharts",
+    "date_ticks",
+    "load_chart_data",
+    "period_ticks",
+    "trend_line",
+]
 
-MAX_WEEK_BARS = 78
-"""Beyond this many weeks, minutes are shown per month (bars stay readable)."""
-MAX_PAIN_POINTS = 400
+TAB_TITLES = ("Minutes", "Pain", "Per protocol", "Time of day", "Weeks")
+
 MIN_TREND_SESSIONS = 5
 """Rated sessions a trend line needs: through fewer points a line says more than they do."""
-"""Beyond this many rated sessions, the pain chart shows weekly averages."""
 
 _LIGHT_SERIES = (
     "#2a7f86",
@@ -54,111 +61,10 @@ _DARK_SERIES = (
 )
 
 
-@dataclass
-class ChartData:
-    """Everything the three charts show, for one filter."""
-
-    any_sessions: bool = False
-    """Whether the log holds any session at all (for the empty-state wording)."""
-    protocol_order: list[str] = field(default_factory=list)
-    """All protocol ids in a stable order: a protocol keeps its colour across filters."""
-    titles: dict[str, str] = field(default_factory=dict)
-    period_labels: list[str] = field(default_factory=list)
-    period_starts: list[date] = field(default_factory=list)
-    """The first day of each period (a Monday, or the 1st of a month)."""
-    monthly: bool = False
-    minutes: dict[str, list[float]] = field(default_factory=dict)
-    """protocol id -> minutes per period (aligned with ``period_labels``)."""
-    pain_x: list[float] = field(default_factory=list)
-    pain_before: list[float] = field(default_factory=list)
-    pain_after: list[float] = field(default_factory=list)
-    pain_averaged: bool = False
-    pain_persons: list[str] = field(default_factory=list)
-    """Who has pain ratings here: pain is each person's own, so with two or more no chart is pooled."""
-    pain_sessions: int = 0
-    """Rated sessions behind the pain chart."""
-    per_protocol: list[tuple[str, str, int]] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not self.per_protocol
-
-
-def _weeks_between(first: date, last: date) -> list[date]:
-    out = []
-    d = first
-    while d <= last:
-        out.append(d)
-        d += timedelta(days=7)
-    return out
-
-
-def load_chart_data(store: Store, flt: Filter) -> ChartData:
-    """Query and shape the chart numbers (no widgets: safe on a worker thread)."""
-    data = ChartData()
-    all_protocols = store.protocol_ids()
-    data.any_sessions = bool(all_protocols)
-    data.protocol_order = sorted(pid for pid, _ in all_protocols)
-    data.titles = {pid: title for pid, title in all_protocols}
-    data.per_protocol = store.sessions_per_protocol(flt)
-    if not data.per_protocol:
-        return data
-    data.titles.update({pid: title for pid, title, _ in data.per_protocol})
-
-    weekly = store.week_totals(flt)
-    if weekly:
-        weeks = _weeks_between(weekly[0].monday, weekly[-1].monday)
-        data.monthly = len(weeks) > MAX_WEEK_BARS
-        if data.monthly:
-            periods = sorted({(w.year, w.month) for w in weeks})
-            first_y, first_m = periods[0]
-            last_y, last_m = periods[-1]
-            periods = [
-                (y, m)
-                for y in range(first_y, last_y + 1)
-                for m in range(1, 13)
-                if (first_y, first_m) <= (y, m) <= (last_y, last_m)
-            ]
-            slot = {p: i for i, p in enumerate(periods)}
-            data.period_starts = [date(y, m, 1) for y, m in periods]
-            data.period_labels = [d.strftime("%b %Y") for d in data.period_starts]
-        else:
-            slot = {w: i for i, w in enumerate(weeks)}
-            data.period_starts = list(weeks)
-            data.period_labels = [f"{w.day} {w.strftime('%b')}" for w in weeks]
-        n = len(data.period_labels)
-        for total in weekly:
-            d = total.monday
-            i = slot[(d.year, d.month)] if data.monthly else slot[d]
-            data.minutes.setdefault(total.protocol_id, [0.0] * n)[i] += total.minutes
-
-    rated = sum(w.rated for w in weekly)
-    data.pain_sessions = rated
-    data.pain_persons = store.rated_persons(flt) if rated else []
-    if len(data.pain_persons) > 1:
-        return data  # never one line through several people's pain
-    if 0 < rated <= MAX_PAIN_POINTS:
-        rows = store.pain_trend(flt)
-        data.pain_x = [float(r[0]) for r in rows]
-        data.pain_before = [math.nan if r[1] is None else float(r[1]) for r in rows]
-        data.pain_after = [math.nan if r[2] is None else float(r[2]) for r in rows]
-    elif rated:
-        # Many ratings: weekly averages, from the sums the log already added up.
-        data.pain_averaged = True
-        by_week: dict[date, list[float]] = {}
-        for w in weekly:
-            if w.rated:
-                sums = by_week.setdefault(w.monday, [0.0, 0.0, 0.0, 0.0])
-                sums[0] += w.pain_before_sum
-                sums[1] += w.pain_before_count
-                sums[2] += w.pain_after_sum
-                sums[3] += w.pain_after_count
-        for monday, (b_sum, b_n, a_sum, a_n) in sorted(by_week.items()):
-            middle = datetime.combine(monday, datetime.min.time()) + timedelta(days=3.5)
-            data.pain_x.append(middle.timestamp())  # mid-week, local time
-            data.pain_before.append(b_sum / b_n if b_n else math.nan)
-            data.pain_after.append(a_sum / a_n if a_n else math.nan)
-    return data
+def whole_ticks(top: float, most: int = 6) -> list[tuple[float, str]]:
+    """Whole-number ticks from 0 past ``top``: a count is never a fraction."""
+    step = max(1, math.ceil(top / most))
+    return [(float(v), str(v)) for v in range(0, int(top) + step, step)]
 
 
 def trend_line(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -171,53 +77,6 @@ def trend_line(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | 
     slope, intercept = np.polyfit((x - x0) / 86400.0, y, 1)
     ends = np.array([x[0], x[-1]])
     return ends, np.clip(slope * (ends - x0) / 86400.0 + intercept, 0, 10)
-
-
-def period_ticks(starts: list[date], labels: list[str], monthly: bool, most: int = 12) -> list[tuple[float, str]]:
-    """Ticks for the bars: at most ``most``; months on round steps (quarters, Januaries), as years."""
-    n = len(starts)
-    if not monthly:
-        step = max(1, math.ceil(n / most))
-        return [(float(i), labels[i]) for i in range(0, n, step)]
-    step = next((s for s in (1, 2, 3, 6, 12, 24, 60, 120) if n / s <= most), 120)
-    ticks = []
-    for i, d in enumerate(starts):
-        if (d.year * 12 + d.month - 1) % step == 0:
-            ticks.append((float(i), str(d.year) if step >= 12 else labels[i]))
-    return ticks or [(0.0, labels[0])]
-
-
-def date_ticks(start: float, end: float, most: int = 8) -> list[tuple[float, str]]:
-    """Calendar-aligned ticks (weeks, months, quarters or years) with short labels."""
-    first = datetime.fromtimestamp(start).date()
-    last = datetime.fromtimestamp(end).date()
-    days = max(1, (last - first).days)
-    ticks: list[date] = []
-    if days / 7 <= most:
-        d = first + timedelta(days=(7 - first.weekday()) % 7)  # Mondays
-        while d <= last:
-            ticks.append(d)
-            d += timedelta(days=7)
-        fmt = "{d.day} {m}"
-    else:
-        months = (last.year - first.year) * 12 + last.month - first.month + 1
-        step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if months / s <= most), 120)
-        y, m = first.year, first.month
-        m0 = (y * 12 + m - 1 + step - 1) // step * step  # first aligned month on or after
-        k = m0
-        while True:
-            d = date(k // 12, k % 12 + 1, 1)
-            if d > last:
-                break
-            if d >= first:
-                ticks.append(d)
-            k += step
-        fmt = "{y}" if step >= 12 else "{m} {y}" if months > 12 or first.year != last.year else "{m}"
-    out = []
-    for d in ticks:
-        ts = datetime(d.year, d.month, d.day).timestamp()
-        out.append((ts, fmt.format(d=d, m=d.strftime("%b"), y=d.year)))
-    return out
 
 
 class _ChartPage(QStackedWidget):
@@ -250,7 +109,7 @@ class _ChartPage(QStackedWidget):
 
 
 class HistoryCharts(QTabWidget):
-    """The three history charts as tabs; call :meth:`set_data` with a :class:`ChartData`."""
+    """The history charts as tabs; call :meth:`set_data` with a :class:`ChartData`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,8 +120,11 @@ class HistoryCharts(QTabWidget):
         self.minutes_plot = self._plot()
         self.pain_plot = self._plot(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.protocol_plot = self._plot()
+        self.hour_plot = self._plot()
+        self.week_plot = self._plot()
+        self.plots = (self.minutes_plot, self.pain_plot, self.protocol_plot, self.hour_plot, self.week_plot)
         self.pages: list[_ChartPage] = []
-        for title, plot in zip(TAB_TITLES, (self.minutes_plot, self.pain_plot, self.protocol_plot), strict=True):
+        for title, plot in zip(TAB_TITLES, self.plots, strict=True):
             page = _ChartPage(plot)
             holder = QWidget()
             lay = QVBoxLayout(holder)
@@ -300,7 +162,7 @@ class HistoryCharts(QTabWidget):
         self._fg = palette.color(QPalette.ColorRole.Text)
         bg = palette.color(QPalette.ColorRole.Base)
         font = QFont(QGuiApplication.font())
-        for plot in (self.minutes_plot, self.pain_plot, self.protocol_plot):
+        for plot in self.plots:
             plot.setBackground(bg)
             for name in ("left", "bottom"):
                 axis = plot.getAxis(name)
@@ -351,7 +213,8 @@ class HistoryCharts(QTabWidget):
             )
             page.show_empty(text)
             return
-        (self._draw_minutes, self._draw_pain, self._draw_protocols)[index](data)
+        draw = (self._draw_minutes, self._draw_pain, self._draw_protocols, self._draw_hours, self._draw_weeks)
+        draw[index](data)
 
     def _draw_minutes(self, data: ChartData) -> None:
         page, plot = self.pages[0], self.minutes_plot
@@ -464,8 +327,76 @@ class HistoryCharts(QTabWidget):
         plot.getAxis("left").setTicks([[(float(i), data.titles.get(r[0], r[1])) for i, r in enumerate(rows)], []])
         plot.getAxis("left").setLabel(None)
         # Whole sessions only on the axis: a session is never a fraction.
-        step = max(1, math.ceil(top / 6))
-        plot.getAxis("bottom").setTicks([[(float(v), str(v)) for v in range(0, int(top) + step, step)], []])
+        plot.getAxis("bottom").setTicks([whole_ticks(top), []])
         plot.getAxis("bottom").setLabel("sessions", color=self._fg.name())
         plot.setXRange(0, top * 1.12, padding=0)
         plot.setYRange(-0.6, n - 0.4, padding=0)
+
+    def _draw_hours(self, data: ChartData) -> None:
+        page, plot = self.pages[3], self.hour_plot
+        counts = np.array(data.hours, dtype=float)
+        if not counts.any():
+            page.show_empty("No sessions to place on the clock.")
+            return
+        page.show_plot()
+        self._title(plot, "Sessions by the hour they started (local time)")
+        color = QColor(self._colors()[0])
+        plot.addItem(
+            pg.BarGraphItem(
+                x=np.arange(24, dtype=float),
+                height=counts,
+                width=0.8,
+                brush=pg.mkBrush(color),
+                pen=pg.mkPen(color.darker(115)),
+            )
+        )
+        top = float(counts.max())
+        plot.getAxis("bottom").setTicks([[(float(h), f"{h}") for h in range(0, 24, 3)], []])
+        plot.getAxis("bottom").setLabel("hour of the day", color=self._fg.name())
+        plot.getAxis("left").setTicks([whole_ticks(top), []])
+        plot.getAxis("left").setLabel("sessions", color=self._fg.name())
+        plot.setXRange(-0.6, 23.6, padding=0)
+        plot.setYRange(0, top * 1.12, padding=0)
+
+    def _draw_weeks(self, data: ChartData) -> None:
+        page, plot = self.pages[4], self.week_plot
+        n = len(data.week_counts)
+        if n == 0:
+            page.show_empty("No weeks to show.")
+            return
+        page.show_plot()
+        self._title(plot, data.streak_caption[0].upper() + data.streak_caption[1:])
+        legend = self._legend(plot, columns=2)
+        counts = np.array(data.week_counts, dtype=float)
+        x = np.arange(n, dtype=float)
+        top = max(1.0, float(counts.max()))
+        width = 0.8 if n < 60 else 0.95
+        color = QColor(self._colors()[0])
+        busy = counts > 0
+        if busy.any():
+            bars = pg.BarGraphItem(
+                x=x[busy], height=counts[busy], width=width, brush=pg.mkBrush(color), pen=pg.mkPen(color.darker(115))
+            )
+            plot.addItem(bars)
+            legend.addItem(bars, "sessions that week")
+        if (~busy).any():
+            red = QColor("#e57373" if current_is_dark() else "#c0392b")
+            fill = QColor(red)
+            fill.setAlpha(45)
+            # A week without a session: a low outlined marker on the baseline, not a bar that reads as a count.
+            gaps = pg.BarGraphItem(
+                x=x[~busy],
+                height=top * 0.08,
+                width=width,
+                brush=pg.mkBrush(fill),
+                pen=pg.mkPen(red, width=1.5),
+            )
+            plot.addItem(gaps)
+            legend.addItem(gaps, "no session")
+        labels = [f"{w.day} {w.strftime('%b')}" for w in data.week_starts]
+        plot.getAxis("bottom").setTicks([period_ticks(data.week_starts, labels, monthly=False), []])
+        plot.getAxis("bottom").setLabel(None)
+        plot.getAxis("left").setTicks([whole_ticks(top), []])
+        plot.getAxis("left").setLabel("sessions", color=self._fg.name())
+        plot.setXRange(-0.6, n - 0.4, padding=0)
+        plot.setYRange(0, top * 1.35, padding=0)  # room above for the legend

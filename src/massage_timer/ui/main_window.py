@@ -396,10 +396,7 @@ class MainWindow(LogActions, QMainWindow):
             plan,
             info,
             self.store,
-            warn_seconds=int(self.settings.get("warn_seconds")),
-            auto_advance=bool(self.settings.get("auto_advance")),
-            bounce_seconds=float(self.settings.get("bounce_seconds")),
-            repeat_seconds=float(self.settings.get("repeat_seconds")),
+            **self._engine_options(),
         )
         self.show_page("session")
 

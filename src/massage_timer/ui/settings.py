@@ -39,6 +39,15 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+def _as_list(value: Any) -> list[str]:
+    """A list as QSettings reads it back from an INI file: None, one string, or a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value]
+
+
 class Settings(QObject):
     """Typed access to the preferences; ``changed(key)`` fires after each change."""
 
@@ -62,11 +71,7 @@ class Settings(QObject):
             if isinstance(default, float):
                 return float(value)
             if isinstance(default, list):
-                if value is None:
-                    return []
-                if isinstance(value, str):
-                    return [value] if value else []
-                return [str(v) for v in value]
+                return _as_list(value)
             return str(value) if value is not None else default
         except (TypeError, ValueError):
             return default
@@ -96,12 +101,7 @@ class Settings(QObject):
         try:
             out: dict[str, list[str]] = {}
             for action in self._qs.childKeys():
-                value = self._qs.value(action)
-                if value is None:
-                    value = []
-                elif isinstance(value, str):
-                    value = [value] if value else []
-                out[action] = [str(v) for v in value]
+                out[action] = _as_list(self._qs.value(action))
             return out
         finally:
             self._qs.endGroup()

@@ -6,15 +6,11 @@ Driven by the built-in static cupping and honey protocols on a fake clock.
 from __future__ import annotations
 
 import pytest
+from engine_rig import JARS, MINUTE, Session, builtin
 
 from massage_timer.core.clock import FakeClock
-from massage_timer.core.protocols.format import Protocol
-from massage_timer.core.protocols.reading import read_protocol
-from massage_timer.core.resources import builtin_protocols_dir, resources_dir
-from massage_timer.core.session.engine import SessionEngine
 from massage_timer.core.session.events import (
     CueFired,
-    Event,
     Outcome,
     Paused,
     Resumed,
@@ -26,37 +22,6 @@ from massage_timer.core.session.events import (
     WaitingForConfirmation,
 )
 from massage_timer.core.session.plan import build_plan
-
-MINUTE = 60
-JARS = 2
-"""The index of cupping-static's "cover-and-wait" step in its plan."""
-
-
-def builtin(protocol_id: str) -> Protocol:
-    return read_protocol(builtin_protocols_dir() / f"{protocol_id}.toml", (resources_dir(),)).protocol
-
-
-class Session:
-    """An engine on a fake clock plus every event it sent."""
-
-    def __init__(self, plan, clock: FakeClock, **kwargs) -> None:
-        self.clock = clock
-        self.engine = SessionEngine(plan, clock, **kwargs)
-        self.events: list[Event] = []
-        self.engine.subscribe(self.events.append)
-
-    def of(self, kind: type[Event]) -> list:
-        return [e for e in self.events if isinstance(e, kind)]
-
-    def tick(self, seconds: float, every: float | None = None) -> None:
-        """Let ``seconds`` pass, looking at the clock every ``every`` seconds (once at the end by default)."""
-        step = every or seconds
-        left = seconds
-        while left > 1e-9:
-            one = min(step, left)
-            self.clock.advance(one)
-            self.engine.poll()
-            left -= one
 
 
 def cupping(clock: FakeClock, jars_minutes: int = 15, **kwargs) -> Session:

@@ -4,53 +4,26 @@ when jars stay on past the article's maximum. Everything on a fake clock."""
 from __future__ import annotations
 
 import pytest
+from engine_rig import JARS, MINUTE, Session, builtin
 
 from massage_timer.core.clock import FakeClock
 from massage_timer.core.protocols.reading import read_protocol
 from massage_timer.core.resources import builtin_protocols_dir, resources_dir
-from massage_timer.core.session.engine import SessionEngine
 from massage_timer.core.session.events import (
     BodyLimitPassed,
     EngineError,
-    Event,
     ReminderDue,
     Snoozed,
     State,
 )
 from massage_timer.core.session.plan import build_plan
 
-MINUTE = 60
-JARS = 2
-"""The index of cupping-static's "cover-and-wait" step (10-20 minutes, waits, on the body)."""
 MAX = 20 * MINUTE
-
-
-class Session:
-    """An engine on a fake clock plus every event it sent."""
-
-    def __init__(self, plan, clock: FakeClock, **kwargs) -> None:
-        self.clock = clock
-        self.engine = SessionEngine(plan, clock, **kwargs)
-        self.events: list[Event] = []
-        self.engine.subscribe(self.events.append)
-
-    def of(self, kind: type[Event]) -> list:
-        return [e for e in self.events if isinstance(e, kind)]
-
-    def tick(self, seconds: float, every: float | None = None) -> None:
-        step = every or seconds
-        left = seconds
-        while left > 1e-9:
-            one = min(step, left)
-            self.clock.advance(one)
-            self.engine.poll()
-            left -= one
 
 
 def waiting_on_the_jars(clock: FakeClock, jars_minutes: int = 15, **kwargs) -> Session:
     """Static cupping, brought to the moment the jars step rings (planned ``jars_minutes``)."""
-    protocol = read_protocol(builtin_protocols_dir() / "cupping-static.toml", (resources_dir(),)).protocol
-    plan = build_plan(protocol, durations={"cover-and-wait": jars_minutes * MINUTE})
+    plan = build_plan(builtin("cupping-static"), durations={"cover-and-wait": jars_minutes * MINUTE})
     s = Session(plan, clock, **kwargs)
     s.engine.start()
     s.tick(3 * MINUTE)

@@ -170,9 +170,9 @@ class KeyMap:
     def _all_taken(self) -> dict[str, str]:
         return {key: sc.action for sc in SESSION_SHORTCUTS + GLOBAL_SHORTCUTS for key in self.keys(sc.action)}
 
-    def keys_text(self, action: str) -> str:
+    def keys_text(self, action: str, sep: str = " or ", none: str = "no key") -> str:
         keys = self.keys(action)
-        return " or ".join(shown_key(k) for k in keys) if keys else "no key"
+        return sep.join(shown_key(k) for k in keys) if keys else none
 
     def tooltip(self, action: str) -> str:
         return f"{_shortcut(action).label} ({self.keys_text(action)})"
@@ -186,10 +186,6 @@ def _shortcut(action: str) -> Shortcut:
 
 
 DEFAULT_KEYS = KeyMap()
-
-
-def keys_text(shortcut: Shortcut) -> str:
-    return " or ".join(shown_key(k) for k in shortcut.keys)
 
 
 def tooltip(action: str) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...shortcuts import DEFAULT_KEYS, GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, KeyMap, Shortcut, shown_key
+from ...shortcuts import DEFAULT_KEYS, GLOBAL_SHORTCUTS, SESSION_SHORTCUTS, KeyMap, Shortcut
 from ...widgets.basics import render_svg
 
 DOC_CSS = "h3 { margin-top: 18px; margin-bottom: 6px; } li { margin-bottom: 5px; } p { margin-bottom: 8px; }"
@@ -125,8 +125,7 @@ ALL_SHORTCUTS = SESSION_SHORTCUTS + GLOBAL_SHORTCUTS
 
 def keys_text(shortcut: Shortcut, keymap: KeyMap = DEFAULT_KEYS) -> str:
     """A shortcut's keys now (the user may have chosen their own), as shown in the tables."""
-    keys = keymap.keys(shortcut.action)
-    return "  or  ".join(shown_key(k) for k in keys) if keys else "(no key)"
+    return keymap.keys_text(shortcut.action, "  or  ", "(no key)")
 
 
 class KeyTable(QTableWidget):

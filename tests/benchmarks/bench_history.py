@@ -7,6 +7,7 @@ one-time import is reported on its own row. Each figure is a median of N.
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import time
@@ -98,6 +99,35 @@ def measure(n: int, runs: int) -> dict[str, list[float]]:
     return times
 
 
+REPORT_LOG_SESSIONS = 960
+"""Sample history of three people; "Me" has about 500 of its sessions."""
+
+
+def measure_report(runs: int) -> tuple[list[float], int, int]:
+    """Seconds to write one person's PDF report, the number of their sessions and of pages."""
+    from massage_timer.core.log import Filter, open_store
+    from massage_timer.tools.sample_data import fill_sample_history
+    from massage_timer.ui.history.report import write_report
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"report-{REPORT_LOG_SESSIONS}.sqlite"
+    if not path.exists():
+        store, _ = open_store(path)
+        fill_sample_history(store, REPORT_LOG_SESSIONS, now=1_767_225_600.0)
+        store.close()
+    store, _ = open_store(path)
+    times, count = [], 0
+    with tempfile.TemporaryDirectory(prefix="mt-bench-report-") as tmp:
+        pdf = Path(tmp) / "report.pdf"
+        for _ in range(runs):
+            t = time.perf_counter()
+            count = write_report(store, Filter(person="Me"), pdf)
+            times.append(time.perf_counter() - t)
+        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
+    store.close()
+    return times, count, pages
+
+
 def run(quick: bool = False) -> list[Row]:
     from _session import app
 
@@ -148,6 +178,11 @@ def run(quick: bool = False) -> list[Row]:
                 )
             else:
                 rows.append(Row(f"History {names[key]}, {n:,} sessions", ms(value), "", "", "", None))
+    times, count, pages = measure_report(runs)
+    value = median(times)
+    rows.append(
+        Row(f"Report PDF of one person, {count} sessions ({pages} pages)", ms(value), "", "", "< 2 s", value < 2.0)
+    )
     return rows
 
 

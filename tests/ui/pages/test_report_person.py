@@ -203,3 +203,26 @@ def test_the_report_command_needs_no_display(three: Store, data_dir, tmp_path) -
     assert out.read_bytes().startswith(b"%PDF")
     done = subprocess.run([*command, "-o", str(out)], env=env, capture_output=True, text=True)
     assert done.returncode == 2 and "--person" in done.stderr
+
+
+def test_the_steps_of_a_session_stay_on_one_page(qtbot, store: Store, tmp_path) -> None:  # noqa: ANN001
+    for n in range(120):  # about five pages of steps: some sessions would fall across a page's end
+        _session(store, "Dora Long", n, START + n * 86400)
+    path = tmp_path / "dora.pdf"
+    write_report(store, Filter(person="Dora Long"), path, page=QPageSize.PageSizeId.A4)
+    pages = pdf_pages(path)
+    appendix = [i for i, page in enumerate(pages) if "the steps of each session" in page][0]
+    seen = 0
+    for page in pages[appendix:]:
+        lines = [line.strip() for line in page.splitlines() if line.strip()][1:-1]  # no header, no footer
+        captions = [i for i, line in enumerate(lines) if re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d · ", line)]
+        if not captions:
+            continue
+        body = lines[captions[0] :]
+        assert not any(line.startswith(("Warm up", "Massage ")) for line in lines[: captions[0]]), page
+        for at in captions:  # each caption has its column heads and both steps below it, on this page
+            assert body[at - captions[0] + 1].split()[:3] == ["Step", "Side", "Planned"], page
+            assert body[at - captions[0] + 2].startswith("Warm up the painful area by stroking"), page
+            assert body[at - captions[0] + 3].startswith("Massage"), page
+        seen += len(captions)
+    assert seen == 120

@@ -32,7 +32,9 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPdfWriter,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 
 from ... import __version__
@@ -72,7 +74,7 @@ LETTER_TERRITORIES = frozenset(
 Progress = Callable[[float, str], None]
 """Told how far the report is (0 to 1) and what it does."""
 # How the progress is shared out: reading, putting the pages together, laying them out, writing.
-_READ, _COMPOSE, _LAYOUT = 0.05, 0.2, 0.35
+_READ, _COMPOSE, _KEEP, _LAYOUT = 0.05, 0.2, 0.3, 0.35
 
 
 class ReportCancelled(Exception):
@@ -191,6 +193,27 @@ def _lay_out(doc: QTextDocument, step: Callable[[float, str], None]) -> int:
     return doc.pageCount()
 
 
+def _keep_together(doc: QTextDocument, groups: list[tuple[int, int]], step: Callable[[float, str], None]) -> int:
+    """Start a group of blocks on a new page when it would be split but fits on one page.
+
+    Qt has no "keep with next"; the document is laid out already, and a page break put
+    before a group lays out again only what follows it. Returns the page count.
+    """
+    layout = doc.documentLayout()
+    height = doc.pageSize().height()
+    for n, (first, last) in enumerate(groups, 1):
+        top = layout.blockBoundingRect(doc.findBlockByNumber(first)).top()
+        bottom = layout.blockBoundingRect(doc.findBlockByNumber(last)).bottom()
+        if int(top // height) != int(bottom // height) and bottom - top < height * 0.9:
+            cursor = QTextCursor(doc.findBlockByNumber(first))
+            fmt = cursor.blockFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            cursor.setBlockFormat(fmt)
+        if n % 50 == 0:
+            step(n / len(groups), "Laying out the pages…")
+    return doc.pageCount()
+
+
 def _band(painter: QPainter, doc: QTextDocument, rect: QRectF, left: str, right: str) -> None:
     """A line of small muted text: ``left`` (shortened to fit) and ``right``."""
     font = QFont(doc.defaultFont())
@@ -246,9 +269,11 @@ def _write_pdf(data: ReportData, target: Path, step: _Steps, page: QPageSize.Pag
     mm = writer.resolution() / 25.4
     bands = (9 * mm, 8 * mm)  # the header line and the page number
     doc = _new_document(writer)
-    charts = compose(doc, data, step.part(_READ, _COMPOSE), body.width())
+    composed = compose(doc, data, step.part(_READ, _COMPOSE), body.width())
+    charts = composed.charts
     doc.setPageSize(QSizeF(body.width(), body.height() - sum(bands)))  # only now: no layout while composing
-    pages = _lay_out(doc, step.part(_COMPOSE, _LAYOUT))
+    _lay_out(doc, step.part(_COMPOSE, _KEEP))
+    pages = _keep_together(doc, composed.groups, step.part(_KEEP, _LAYOUT))
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(errno.EIO, "the PDF could not be started")

@@ -152,6 +152,8 @@ class _Composer:
         font.setBold(True)
         self.head_metrics = QFontMetricsF(font, device) if device is not None else QFontMetricsF(font)
         self.charts = ChartObjects(doc)
+        self.groups: list[tuple[int, int]] = []
+        """Blocks (first, last numbers) to keep on one page when they fit on one."""
         # Qt scales the lengths of formats (widths, padding) from 96 dpi to the device; text
         # is measured here in the device's units.
         self.scale = device.logicalDpiX() / 96 if device is not None else 1.0
@@ -237,6 +239,20 @@ class _Composer:
             table.cellAt(heads_rows - 1, column).setFormat(_shaded())
             self.cell(table, heads_rows - 1, column, name, self.cell_head)
         return table
+
+    def tabbed(self, widths: list[float]) -> QTextBlockFormat:
+        """A one-line row whose columns start at tab stops ``widths`` apart (device units)."""
+        fmt = _block(0, 0)
+        stops, x = [], self.padding
+        for w in widths[:-1]:
+            x += w
+            stops.append(QTextOption.Tab(x / self.scale, QTextOption.TabType.LeftTab))
+        fmt.setTabPositions(stops)
+        fmt.setLeftMargin(self.padding / self.scale)
+        fmt.setTopMargin(self.padding / self.scale)
+        fmt.setBottomMargin(self.padding / self.scale)
+        fmt.setNonBreakableLines(True)
+        return fmt
 
     def fit(self, text: str, width: float) -> str:
         """``text`` on one line, shortened with "…" to fit ``width`` (a column's outer width)."""
@@ -385,28 +401,44 @@ def _step_cells(st: StepRow) -> tuple[str, ...]:
 
 
 def _steps_appendix(c: _Composer, data: ReportData, step: Step, letter: str) -> None:
+    """Each session's steps as lines with tab stops, not tables: hundreds of small tables
+    take seconds to lay out and draw, these lines a fraction of that, and a line never splits."""
     c.heading(f"Appendix {letter}: the steps of each session", new_page=True)
     samples = [("", "Right", "untimed", "1h 05m", "1h 05m", "Completed")]
     widths = c.widths(STEP_COLUMNS, samples, 0)
+    head, line, shaded = c.tabbed(widths), c.tabbed(widths), c.tabbed(widths)
+    head.setBackground(QBrush(QColor("#e9ece8")))
+    shaded.setBackground(QBrush(QColor("#f5f6f4")))
+    caption = _block(9, 1)
+    caption_char = _char(TABLE_POINTS + 1, bold=True)
     for n, s in enumerate(data.rows, 1):
         steps = data.steps.get(s.id, [])
         status = STATUS_LABELS.get(s.status, s.status)
-        caption = f"{_when(s)} · {_protocol(s)} · {status}"
-        table = c.grid(STEP_COLUMNS, widths, len(steps) or 1, c.fit(caption, sum(widths)))
+        c.block(c.fit(f"{_when(s)} · {_protocol(s)} · {status}", sum(widths)), caption_char, caption)
+        first = c.cursor.blockNumber()
+        c.block("\t".join(STEP_COLUMNS), c.cell_head, head)
         if not steps:
-            c.cell(table, 2, 0, "No steps were logged.", c.cell_muted)
-        for row, st in enumerate(steps, 2):
-            for column, text in enumerate(_step_cells(st)):
-                c.cell(table, row, column, c.fit(text, widths[column]) if column == 0 else text, c.cell_text)
+            c.block("No steps were logged.", c.cell_muted, line)
+        for row, st in enumerate(steps):
+            cells = list(_step_cells(st))
+            cells[0] = c.fit(cells[0], widths[0])
+            c.block("\t".join(cells), c.cell_text, shaded if row % 2 else line)
+        c.groups.append((first, c.cursor.blockNumber()))
         if n % 20 == 0 or n == len(data.rows):
             step(n / len(data.rows), "Putting the steps together…")
 
 
-def compose(doc: QTextDocument, data: ReportData, step: Step, width: float = 700.0) -> ChartObjects:
-    """Fill ``doc`` (empty) with the report, for pages ``width`` wide; ``step(share, what)`` hears the progress.
+@dataclass
+class Composed:
+    """What :func:`compose` made besides the text: the charts (keep them while the document
+    is drawn) and the groups of blocks that should not be split across pages."""
 
-    Returns the document's charts, to keep while it is drawn.
-    """
+    charts: ChartObjects
+    groups: list[tuple[int, int]]
+
+
+def compose(doc: QTextDocument, data: ReportData, step: Step, width: float = 700.0) -> Composed:
+    """Fill ``doc`` (empty) with the report, for pages ``width`` wide; ``step(share, what)`` hears the progress."""
     doc.setDefaultTextOption(TEXT_OPTION)
     c = _Composer(doc, width)
     c.block(TITLE, _char(18, bold=True, color=_TEAL), _block(0, 2))
@@ -420,4 +452,4 @@ def compose(doc: QTextDocument, data: ReportData, step: Step, width: float = 700
         _steps_appendix(c, data, lambda done, what: step(0.7 + done * 0.3, what), "B" if notes else "A")
     c.block(DISCLAIMER, c.bold, _block(18, 0, QColor("#fdf3e7")))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, TITLE)
-    return c.charts
+    return Composed(c.charts, c.groups)

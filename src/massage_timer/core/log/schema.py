@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .errors import LogShapeError, StoreTooNew
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 STATUSES = ("running", "completed", "stopped", "interrupted")
@@ -140,6 +140,55 @@ MIGRATIONS: dict[int, str] = {
         past_max INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (session_id, seq, n),
         FOREIGN KEY (session_id, seq) REFERENCES step_runs (session_id, seq) ON DELETE CASCADE
+    );
+    """,
+    # Clients as records of their own (a therapist's many clients), each session linked to one.
+    # A session keeps its person as written at the time; its client is who that was. Every
+    # person text of the log becomes a client as it is written ("Anna" and "anna " are two
+    # until someone merges them). A session may be signed: its notes can then only be added
+    # to (addenda, each with its time). Notes may be in the SOAP form; the contraindication
+    # answers given for a client are remembered, with their date, per protocol.
+    6: """
+    CREATE TABLE clients (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        born TEXT,
+        notes TEXT NOT NULL DEFAULT '',
+        side TEXT,
+        level TEXT,
+        archived_ts REAL,
+        created_ts REAL NOT NULL
+    );
+    CREATE INDEX clients_name ON clients (name);
+    ALTER TABLE sessions ADD COLUMN client_id TEXT REFERENCES clients (id);
+    ALTER TABLE sessions ADD COLUMN signed_ts REAL;
+    INSERT INTO clients (id, name, created_ts)
+        SELECT lower(hex(randomblob(16))), person, MIN(started_ts) FROM sessions
+        WHERE person != '' GROUP BY person;
+    UPDATE sessions SET client_id = (SELECT c.id FROM clients c WHERE c.name = sessions.person)
+        WHERE person != '';
+    CREATE INDEX sessions_client ON sessions (client_id, started_ts);
+    CREATE TABLE soap_notes (
+        session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        subjective TEXT NOT NULL DEFAULT '',
+        objective TEXT NOT NULL DEFAULT '',
+        assessment TEXT NOT NULL DEFAULT '',
+        plan TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE addenda (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        written_ts REAL NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (session_id, n)
+    );
+    CREATE TABLE safety_answers (
+        client_id TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+        protocol_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        answer INTEGER NOT NULL CHECK (answer IN (0, 1)),
+        answered_ts REAL NOT NULL,
+        PRIMARY KEY (client_id, protocol_id, item_id)
     );
     """,
 }

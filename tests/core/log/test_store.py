@@ -328,6 +328,9 @@ def test_week_totals_add_up_minutes_and_pain_per_week_and_protocol(store, utc_pl
     assert (honey.pain_after_sum, honey.pain_after_count) == (9, 2)
     assert honey.rated == 2  # the session without ratings is not counted
     assert (later.pain_before_sum, later.pain_after_sum, later.rated) == (7, 7, 1)
+    assert (acu.sessions, honey.sessions, later.sessions) == (1, 3, 1)
+    weeks = store.sessions_per_week()
+    assert [(m.isoformat(), n) for m, n in weeks] == [("2026-01-05", 4), ("2026-01-12", 1)]
     assert store.week_totals(Filter(protocol_id="acupressure")) == [acu]
 
 

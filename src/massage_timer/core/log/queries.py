@@ -134,11 +134,11 @@ class LogQueries:
             f"SELECT ({_floor(f'(s.started_ts + s.utc_offset_min * 60) / {DAY}.0')} + 3) / 7 AS week,"
             " s.protocol_id, SUM(s.active_seconds) / 60.0,"
             " TOTAL(s.pain_before), COUNT(s.pain_before), TOTAL(s.pain_after), COUNT(s.pain_after),"
-            " SUM(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL)"
+            " SUM(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL), COUNT(*)"
             " FROM sessions s" + where + " GROUP BY week, s.protocol_id ORDER BY week, s.protocol_id"
         )
         return [
-            WeekTotal(_MONDAY_ZERO + timedelta(weeks=r[0]), r[1], float(r[2] or 0), r[3], r[4], r[5], r[6], r[7])
+            WeekTotal(_MONDAY_ZERO + timedelta(weeks=r[0]), r[1], float(r[2] or 0), r[3], r[4], r[5], r[6], r[7], r[8])
             for r in self.conn.execute(sql, args)
         ]
 

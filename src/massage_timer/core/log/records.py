@@ -163,6 +163,8 @@ class WeekTotal:
     pain_after_count: int
     rated: int
     """Sessions with at least one pain rating."""
+    sessions: int = 0
+    """Sessions of the protocol started that week."""
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,11 @@ def load_chart_data(store: Store, flt: Filter) -> ChartData:
         return data
     data.titles.update({pid: title for pid, title, _ in data.per_protocol})
     data.hours = store.sessions_by_hour(flt)
-    _fill_weeks(data, store.sessions_per_week(flt), flt)
-
     weekly = store.week_totals(flt)
+    per_week: dict[date, int] = {}
+    for total in weekly:  # the same numbers as store.sessions_per_week, without another pass
+        per_week[total.monday] = per_week.get(total.monday, 0) + total.sessions
+    _fill_weeks(data, sorted(per_week.items()), flt)
     if weekly:
         weeks = weeks_between(weekly[0].monday, weekly[-1].monday)
         data.monthly = len(weeks) > MAX_WEEK_BARS
@@ -104,7 +106,12 @@ def load_chart_data(store: Store, flt: Filter) -> ChartData:
 
     rated = sum(w.rated for w in weekly)
     data.pain_sessions = rated
-    data.pain_persons = store.rated_persons(flt) if rated else []
+    if not rated:
+        data.pain_persons = []
+    elif flt.person is not None:
+        data.pain_persons = [flt.person]  # what rated_persons would say, without a pass over the log
+    else:
+        data.pain_persons = store.rated_persons(flt)
     if len(data.pain_persons) > 1:
         return data  # never one line through several people's pain
     if 0 < rated <= MAX_PAIN_POINTS:

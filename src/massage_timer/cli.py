@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import APP_NAME, __version__
 from .core.paths import ENV_VAR, resolve_data_dir
+from .import_cli import add_import_parser, cmd_import
 from .report_cli import add_report_parser, cmd_report
 
 # Each command imports what it needs when it runs: opening the app imports no log or
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--person", help="only sessions of this person")
     h.add_argument("--protocol", metavar="ID", help="only sessions of this protocol")
     add_report_parser(sub)
+    add_import_parser(sub)
     return parser
 
 
@@ -225,7 +227,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.log import StoreError
     from .core.resources import ResourceError
 
-    commands = {"protocols": cmd_protocols, "check": cmd_check, "history": cmd_history, "report": cmd_report}
+    commands = {
+        "protocols": cmd_protocols,
+        "check": cmd_check,
+        "history": cmd_history,
+        "report": cmd_report,
+        "import": cmd_import,
+    }
     try:
         return commands[args.command](args)
     except (StoreError, ResourceError) as exc:

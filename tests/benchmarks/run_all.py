@@ -22,7 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import HERE, OUT, PYTHON, Row, offscreen_env, table
 
-MODULES = ("bench_startup", "bench_timer", "bench_idle", "bench_history", "bench_frozen")
+MODULES = (
+    "bench_startup",
+    "bench_timer",
+    "bench_idle",
+    "bench_history",
+    "bench_clients",
+    "bench_import",
+    "bench_frozen",
+)
 
 
 def _run_module(name: str, quick: bool) -> list[Row]:

@@ -73,6 +73,55 @@ PROTOCOLS: tuple[tuple[str, str, tuple[tuple[str, str, int | None], ...]], ...] 
 )
 
 PEOPLE = ("Me", "Anna", "Grandpa Jo")
+_FIRST_NAMES = (
+    "Anna",
+    "Maria",
+    "Olga",
+    "Ivan",
+    "Peter",
+    "John",
+    "Elena",
+    "Sergei",
+    "Nina",
+    "Paul",
+    "Анна",
+    "Мария",
+    "Ольга",
+    "Иван",
+    "Пётр",
+    "Елена",
+    "Сергей",
+    "Нина",
+    "Юлия",
+    "Алексей",
+    "Hanna",
+    "Jörg",
+    "Zoë",
+    "Lena",
+    "Mark",
+)
+_LAST_NAMES = (
+    "Smith",
+    "Brown",
+    "Miller",
+    "Weber",
+    "Novak",
+    "Garcia",
+    "Keller",
+    "Fischer",
+    "Wagner",
+    "Moreau",
+    "Иванова",
+    "Петрова",
+    "Смирнова",
+    "Ёлкина",
+    "Кузнецова",
+    "Попова",
+    "Соколова",
+    "Лебедева",
+    "Козлова",
+    "Новикова",
+)
 NOTES = (
     "",
     "",
@@ -207,18 +256,33 @@ def fill_sample_history(store: Store, n: int = 60, seed: int = 1, now: float | N
     return ids
 
 
-def generate_bulk(store: Store, n: int, seed: int = 7, now: float | None = None, years: float = 10.0) -> None:
+def client_names(n: int) -> list[str]:
+    """``n`` different client names, Latin and Cyrillic, in a fixed order (bulk logs)."""
+    names = [f"{first} {last}" for last in _LAST_NAMES for first in _FIRST_NAMES]
+    names += [f"{name} {k}" for k in range(2, n // len(names) + 2) for name in names[: n - len(names)]]
+    return names[:n]
+
+
+def generate_bulk(
+    store: Store, n: int, seed: int = 7, now: float | None = None, years: float = 10.0, clients: int = 0
+) -> None:
     """Insert ``n`` completed sessions with their steps in one transaction (benchmarks).
 
-    Sessions are spread over the last ``years`` years, for a few people and the
-    five built-in protocols, with pain ratings that drift down over time.
+    Sessions are spread over the last ``years`` years, for a few people (or, with
+    ``clients``, that many clients: :func:`client_names`) and the five built-in
+    protocols, with pain ratings that drift down over time. The clients are created
+    first, then the sessions are inserted linked to them (:meth:`Store.bulk_insert`).
     """
     rng = random.Random(seed)
     now = time.time() if now is None else now
     span = years * 365.25 * 86400
     t0 = now - span
     offset = local_offset_minutes(now)
-    people = (*PEOPLE, "Client A", "Client B", "Client C", "Client D", "Client E")
+    people = (
+        tuple(client_names(clients))
+        if clients
+        else (*PEOPLE, "Client A", "Client B", "Client C", "Client D", "Client E")
+    )
     sessions: list[tuple[object, ...]] = []
     step_rows: list[tuple[object, ...]] = []
     for i in range(n):

@@ -10,9 +10,12 @@ Import from here; the modules behind this face each hold one job:
 * :mod:`.recorder`: writing a running session from the engine's events;
 * :mod:`.export`: CSV, JSON and the command line's table, to a stream or a private file;
 * :mod:`.pending`: the writes the log could not take yet (a full disk), replayed when it can;
-* :mod:`.edits`: what is changed in a session later, with the original kept (:mod:`.edits.amendments`);
+* :mod:`.edits`: what is changed in a session later, with the original kept (:mod:`.edits.amendments`),
+  notes in the SOAP form, signing and addenda (:mod:`.edits.notes`);
 * :mod:`.disk`: the log as files: what is at its path before SQLite opens it (:mod:`.disk.files`),
-  backups and restore (:mod:`.disk.backups`), the full integrity check (:mod:`.disk.integrity`);
+  backups and restore (:mod:`.disk.backups`), the full integrity check (:mod:`.disk.integrity`),
+  importing another computer's log (:mod:`.disk.merge`);
+* :mod:`.people`: the clients, their near duplicates and merges, and the answers remembered for them;
 * :mod:`.errors`: the ways the log can fail.
 """
 
@@ -27,11 +30,22 @@ from .disk.backups import (
     restore_backup,
 )
 from .disk.integrity import IntegrityCheck, IntegrityResult
+from .disk.merge import ImportReport, LogImportError, import_log
 from .edits.amendments import AmendmentError, is_resumption
+from .edits.notes import Addendum, NoteError, SessionSigned, SoapNote
 from .errors import NotesTooLong, StoreError, StoreReadOnly, StoreTooNew, StoreWriteError
 from .export import CSV_BOM_DEFAULT, CSV_COLUMNS, csv_row, export_csv, write_export, write_export_file
 from .opener import OPEN_BUSY_SECONDS, OpenReport, open_store, reopen_writable
 from .pending import PendingWrites
+from .people import (
+    DEFAULT_MAX_AGE_DAYS,
+    AnswerState,
+    Client,
+    ClientError,
+    MergeOutcome,
+    RememberedAnswer,
+    answer_state,
+)
 from .recorder import SessionRecorder
 from .records import (
     Amendment,
@@ -51,23 +65,35 @@ from .store import Store
 __all__ = [
     "CSV_BOM_DEFAULT",
     "CSV_COLUMNS",
+    "DEFAULT_MAX_AGE_DAYS",
     "DEFAULT_KEEP",
     "OPEN_BUSY_SECONDS",
     "SCHEMA_VERSION",
     "STATUSES",
+    "Addendum",
     "Amendment",
+    "AnswerState",
     "AmendmentError",
     "BackupInfo",
+    "Client",
+    "ClientError",
     "Filter",
+    "ImportReport",
     "IntegrityCheck",
     "IntegrityResult",
     "ItemRow",
+    "LogImportError",
+    "MergeOutcome",
+    "NoteError",
     "NotesTooLong",
     "OpenReport",
     "PendingWrites",
+    "RememberedAnswer",
     "SessionInfo",
     "SessionRecorder",
     "SessionRow",
+    "SessionSigned",
+    "SoapNote",
     "StepRow",
     "Store",
     "StoreError",
@@ -76,10 +102,12 @@ __all__ = [
     "StoreWriteError",
     "Summary",
     "WeekTotal",
+    "answer_state",
     "backup_due",
     "backup_failure_message",
     "csv_row",
     "export_csv",
+    "import_log",
     "is_resumption",
     "iso_utc",
     "list_backups",

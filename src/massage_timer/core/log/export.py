@@ -27,6 +27,7 @@ from typing import Literal, TextIO
 from ..durations import format_duration, whole_seconds
 from ..paths import private_replacement
 from ..text import printable
+from .edits.notes import SOAP_FIELDS, SoapNote
 from .queries import LogQueries
 from .records import Filter, SessionRow, StepRow, iso_utc
 
@@ -51,8 +52,14 @@ CSV_COLUMNS = (
     "performed_by",
     "utc_offset_minutes",
     "client",
+    "soap_subjective",
+    "soap_objective",
+    "soap_assessment",
+    "soap_plan",
+    "signed_at",
 )
-"""The sessions CSV, one row per session. ``client`` is the person (``person``) until client records exist."""
+"""The sessions CSV, one row per session. ``client`` is the person (``person``) until client records exist.
+The ``soap_*`` columns are the session's SOAP note (empty without one); ``signed_at`` when it was signed."""
 
 STEP_CSV_COLUMNS = (
     "session_id",
@@ -117,9 +124,10 @@ def export_csv(
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS if rows == "sessions" else STEP_CSV_COLUMNS)
     n = 0
+    notes = log.soap_notes() if log is not None and rows == "sessions" else {}
     for s in log.sessions(flt, newest_first=False) if log is not None else ():
         if rows == "sessions":
-            writer.writerow(csv_row(s))
+            writer.writerow(csv_row(s, soap=notes.get(s.id)))
             n += 1
             continue
         for step in log.steps(s.id):
@@ -128,8 +136,8 @@ def export_csv(
     return n
 
 
-def csv_row(s: SessionRow, *, spreadsheet_safe: bool = True) -> list[object]:
-    """One session as export values, in :data:`CSV_COLUMNS` order.
+def csv_row(s: SessionRow, *, spreadsheet_safe: bool = True, soap: SoapNote | None = None) -> list[object]:
+    """One session as export values, in :data:`CSV_COLUMNS` order (``soap``: its SOAP note, if any).
 
     ``spreadsheet_safe`` prefixes free text that a spreadsheet would run as a
     formula; turn it off for formats that are not opened in spreadsheets (JSON).
@@ -155,6 +163,8 @@ def csv_row(s: SessionRow, *, spreadsheet_safe: bool = True) -> list[object]:
         s.performed_by,
         s.utc_offset_min,
         s.person,  # client: the person until client records exist
+        *(getattr(soap, name) if soap is not None else "" for name in SOAP_FIELDS),
+        iso_utc(s.signed_ts),
     ]
     return _spreadsheet_cells(row) if spreadsheet_safe else row
 
@@ -207,8 +217,9 @@ def _spreadsheet_text(text: str) -> str:
 def export_json(log: LogQueries | None, out: TextIO | io.StringIO, flt: Filter | None = None) -> int:
     """Write the filtered sessions with their steps as JSON, texts exactly as written. Returns the count."""
     data = []
+    notes = log.soap_notes() if log is not None else {}
     for s in log.sessions(flt, newest_first=False) if log is not None else ():
-        item = dict(zip(CSV_COLUMNS, csv_row(s, spreadsheet_safe=False), strict=True))
+        item = dict(zip(CSV_COLUMNS, csv_row(s, spreadsheet_safe=False, soap=notes.get(s.id)), strict=True))
         item["steps"] = [
             {
                 "title": r.title,

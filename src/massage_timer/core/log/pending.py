@@ -11,8 +11,9 @@ space. The opener replays the file before anything else and removes it once the
 log holds all of it.
 
 Replaying is idempotent: a session row is inserted only when it is not there
-(``ON CONFLICT DO NOTHING``), a step run is an upsert of its latest state, and the
-end sets the real status and time. So a session whose end could not be written
+(``ON CONFLICT DO NOTHING``) and linked to its client as a new session is (a client
+made for its person text comes with it, once), a step run is an upsert of its latest
+state, and the end sets the real status and time. So a session whose end could not be written
 gets its real status (completed or stopped) once space returns, never
 "interrupted"; a session of a process that died with writes pending is marked
 interrupted once those writes are in.

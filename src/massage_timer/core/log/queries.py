@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from .edits.amendments import read as read_amendments
+from .edits.notes import NoteReads
 from .records import Amendment, Filter, ItemRow, SessionRow, StepRow, Summary, WeekTotal
 
 DAY = 86400
@@ -29,9 +30,12 @@ _SESSION_SELECT = """
 SELECT s.id, s.protocol_id, s.protocol_title, s.protocol_sha256, s.variant, s.person,
        s.performed_by, s.side, s.stage, s.started_ts, s.utc_offset_min, s.ended_ts, s.status,
        s.steps_total, s.pain_before, s.pain_after, s.notes, s.reviewed,
-       s.planned_seconds, s.active_seconds, s.steps_done
+       s.planned_seconds, s.active_seconds, s.steps_done, s.client_id, s.signed_ts
 FROM sessions s
 """
+
+_SCHEMA_6_COLUMNS = ("client_id", "signed_ts")
+"""Read as NULL from a log of an older schema opened read-only (not upgraded)."""
 
 
 def _session_row(row: Sequence[object]) -> SessionRow:
@@ -40,13 +44,26 @@ def _session_row(row: Sequence[object]) -> SessionRow:
     return SessionRow(*values)  # type: ignore[arg-type]
 
 
-class LogQueries:
+class LogQueries(NoteReads):
     """The reads of the session log, on ``self.conn``."""
 
     conn: sqlite3.Connection
 
+    def _session_select(self) -> str:
+        """The select of a session's row; NULL for the columns a read-only log of an older schema lacks."""
+        cached: tuple[sqlite3.Connection, str] | None = getattr(self, "_select_cached", None)
+        if cached is not None and cached[0] is self.conn:
+            return cached[1]
+        have = {r[1] for r in self.conn.execute("PRAGMA table_info(sessions)")}
+        sql = _SESSION_SELECT
+        for name in _SCHEMA_6_COLUMNS:
+            if name not in have:
+                sql = sql.replace(f"s.{name}", f"NULL AS {name}")
+        self._select_cached = (self.conn, sql)
+        return sql
+
     def session(self, session_id: str) -> SessionRow | None:
-        row = self.conn.execute(_SESSION_SELECT + " WHERE s.id=?", (session_id,)).fetchone()
+        row = self.conn.execute(self._session_select() + " WHERE s.id=?", (session_id,)).fetchone()
         return _session_row(row) if row else None
 
     def steps(self, session_id: str) -> list[StepRow]:
@@ -92,7 +109,7 @@ class LogQueries:
     ) -> list[SessionRow]:
         where, args = (flt or Filter()).where()
         order = "DESC" if newest_first else "ASC"
-        sql = _SESSION_SELECT + where + f" ORDER BY s.started_ts {order}, s.id"
+        sql = self._session_select() + where + f" ORDER BY s.started_ts {order}, s.id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args = [*args, limit, offset]
@@ -215,7 +232,7 @@ class LogQueries:
         """The sessions with these row keys, aligned with ``keys`` (None where deleted)."""
         found: dict[int, SessionRow] = {}
         keys = list(keys)
-        sql = _SESSION_SELECT.replace("SELECT s.id,", "SELECT s.rowid, s.id,", 1)
+        sql = self._session_select().replace("SELECT s.id,", "SELECT s.rowid, s.id,", 1)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))

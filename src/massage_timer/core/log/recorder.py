@@ -118,6 +118,7 @@ class SessionRecorder:
             side=row.side,
             stage=row.stage,
             pain_before=row.pain_before,
+            client_id=row.client_id,
         )
         recorder = cls(store, engine, info, on_failure)
         recorder._id = session_id

@@ -20,6 +20,8 @@ class SessionInfo:
     side: str | None = None
     stage: str | None = None
     pain_before: int | None = None
+    client_id: str | None = None
+    """The client (:class:`~.people.Client`); None links the session by its person text when it is written."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class SessionRow:
     planned_seconds: int
     actual_seconds: float
     steps_done: int
+    client_id: str | None = None
+    signed_ts: float | None = None
+    """When the session was signed (its notes then only take addenda: :mod:`.edits.notes`), or None."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,7 @@ class Filter:
     status: str | None = None
     since_ts: float | None = None
     until_ts: float | None = None
+    client_id: str | None = None
 
     def where(self) -> tuple[str, list[object]]:
         clauses: list[str] = []
@@ -147,6 +153,9 @@ class Filter:
         if self.until_ts is not None:
             clauses.append("s.started_ts < ?")
             args.append(self.until_ts)
+        if self.client_id is not None:
+            clauses.append("s.client_id = ?")
+            args.append(self.client_id)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 

@@ -6,6 +6,8 @@ the step in progress. Sessions left ``running`` by a crash are marked
 ``interrupted`` on the next start: kept, never deleted. The durability
 settings are explained in :mod:`.schema`. Pain after, notes and the status of an
 interrupted session can be amended later with the original kept (:mod:`.edits.amendments`).
+Notes in the SOAP form, signing and addenda are :mod:`.edits.notes`: a signed session's pain,
+notes and status no longer change (:class:`~.edits.notes.SessionSigned`).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from ..session.events import ItemRun, StepRun
 from ..text import notes_problem
 from .edits import amendments
 from .edits.amendments import Leave
+from .edits.notes import NoteWrites, SessionSigned, refuse_signed, signed_message
 from .errors import NotesTooLong, StoreReadOnly, StoreWriteError, write_failure
 from .pending import PendingWrites, pending_path
+from .people import ClientLog, RememberedAnswers, people_first_seen
 from .queries import LogQueries
 from .records import Amendment, SessionInfo, local_offset_minutes
 from .schema import REFRESH_TOTALS, configure, new_log
@@ -52,7 +56,7 @@ def _item_values(session_id: str, seq: int, item: ItemRun) -> tuple[object, ...]
     )
 
 
-class Store(LogQueries):
+class Store(NoteWrites, ClientLog, RememberedAnswers, LogQueries):
     """The session log. Create with :func:`open_store`.
 
     ``read_only`` stores refuse writes with :class:`StoreReadOnly`.
@@ -111,14 +115,21 @@ class Store(LogQueries):
     def begin_session(
         self, info: SessionInfo, started_ts: float, session_id: str | None = None, *, if_absent: bool = False
     ) -> str:
-        """Write a new running session; ``if_absent`` leaves a session with that id as it is (a replay)."""
+        """Write a new running session; ``if_absent`` leaves a session with that id as it is (a replay).
+
+        The session is linked to ``info.client_id`` when the log has that client; otherwise, with
+        a person, to the client in use of that name (:meth:`find_client`) or to a new client of
+        that name, created in the same transaction (a replay that finds its session links nothing).
+        """
         sid = session_id or str(uuid.uuid4())
         with self._tx() as c:
+            if if_absent and c.execute("SELECT 1 FROM sessions WHERE id=?", (sid,)).fetchone() is not None:
+                return sid
             c.execute(
                 "INSERT INTO sessions (id, protocol_id, protocol_title, protocol_sha256, variant,"
                 " person, performed_by, side, stage, started_ts, utc_offset_min, status,"
-                " steps_total, pain_before, reviewed)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?,1)"
+                " steps_total, pain_before, reviewed, client_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',?,?,1,?)"
                 + (" ON CONFLICT (id) DO NOTHING" if if_absent else ""),
                 (
                     sid,
@@ -134,6 +145,7 @@ class Store(LogQueries):
                     local_offset_minutes(started_ts),
                     info.steps_total,
                     info.pain_before,
+                    self._session_client(c, info, started_ts),
                 ),
             )
         return sid
@@ -196,16 +208,25 @@ class Store(LogQueries):
 
         ``sessions`` rows: id, protocol_id, protocol_title, protocol_sha256, variant, person,
         performed_by, side, stage, started_ts, utc_offset_min, ended_ts, status, steps_total,
-        pain_before, pain_after, notes, reviewed. ``step_rows``: the ``step_runs`` columns in
-        table order.
+        pain_before, pain_after, notes, reviewed, and optionally client_id. Rows without a
+        client id (or with None) are linked by their person text as :meth:`begin_session` links
+        them: the missing clients are created first, all at once. ``step_rows``: the ``step_runs``
+        columns in table order.
         """
         with self._tx() as c:
+            unlinked = [row for row in sessions if len(row) < 19 or row[18] is None]
+            first_seen = people_first_seen((str(r[5]), float(r[9])) for r in unlinked)  # type: ignore[arg-type]
+            clients = self._link_persons(c, first_seen)
+            rows = [
+                (*row[:18], row[18] if len(row) > 18 and row[18] is not None else clients.get(str(row[5])))
+                for row in sessions
+            ]
             c.executemany(
                 "INSERT INTO sessions (id, protocol_id, protocol_title, protocol_sha256, variant,"
                 " person, performed_by, side, stage, started_ts, utc_offset_min, ended_ts, status,"
-                " steps_total, pain_before, pain_after, notes, reviewed)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                sessions,
+                " steps_total, pain_before, pain_after, notes, reviewed, client_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
             )
             c.executemany(
                 "INSERT INTO step_runs (session_id, seq, step_index, step_id, title, side, timed,"
@@ -231,7 +252,11 @@ class Store(LogQueries):
         notes: str | None = None,
         reviewed: bool | None = None,
     ) -> None:
-        """Change what the user may edit after the fact (``...`` leaves a field alone)."""
+        """Change what the user may edit after the fact (``...`` leaves a field alone).
+
+        Raises:
+            SessionSigned: pain or notes of a signed session (``reviewed`` still changes).
+        """
         sets: list[str] = []
         args: list[object] = []
         for name, value in (("pain_before", pain_before), ("pain_after", pain_after)):
@@ -251,6 +276,8 @@ class Store(LogQueries):
         if not sets:
             return
         with self._tx() as c:
+            if len(sets) > (reviewed is not None):
+                refuse_signed(c, session_id)
             c.execute(f"UPDATE sessions SET {', '.join(sets)} WHERE id=?", (*args, session_id))
 
     def amend_session(
@@ -275,6 +302,7 @@ class Store(LogQueries):
         Raises:
             AmendmentError: a bad value, an unknown or running session, a status that cannot change so.
             NotesTooLong: notes longer than a session keeps.
+            SessionSigned: the session is signed (an addendum can be added instead).
             StoreReadOnly, StoreWriteError: the log could not be written; nothing changed.
         """
         asked = amendments.check_values(self.path, pain_after, notes, status)
@@ -286,6 +314,8 @@ class Store(LogQueries):
                 raise amendments.AmendmentError(
                     f"Nothing was changed in the session log {self.path}: it holds no session {session_id}."
                 )
+            if session.signed_ts is not None:
+                raise SessionSigned(signed_message(session.signed_ts))
             found = amendments.changes(self.path, session, asked)
             if not found:
                 return []
@@ -299,6 +329,7 @@ class Store(LogQueries):
 
         Raises:
             AmendmentError: the log has no such session, or it is not interrupted.
+            SessionSigned: the session is signed.
             StoreReadOnly, StoreWriteError: the log could not be written; nothing changed.
         """
         with self._tx() as c:
@@ -308,10 +339,12 @@ class Store(LogQueries):
                 raise amendments.AmendmentError(
                     f"The session cannot be continued: the session log {self.path} {what}, not interrupted."
                 )
+            if session.signed_ts is not None:
+                raise SessionSigned(signed_message(session.signed_ts))
             amendments.record_resumed(c, session_id, now)
 
     def delete_session(self, session_id: str) -> None:
-        """Delete a session with its step runs and their items (the foreign keys cascade)."""
+        """Delete a session with its step runs, their items, its notes and addenda (the foreign keys cascade)."""
         with self._tx() as c:
             c.execute("DELETE FROM sessions WHERE id=?", (session_id,))
         self.pending.forget(session_id)

@@ -1,14 +1,16 @@
 """The Backups group of the Settings page: the backups of the session log, and how many to keep.
 
 The group lists what it is given and writes only the "keep the newest"
-setting; the page asks before a restore and passes the requests on.
+setting; the page asks before a restore and passes the requests on. Importing the
+sessions of another computer's log is done here (:mod:`.importing`): it needs only
+the data folder, found on the page the group sits in.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -20,12 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ....core.paths import DataPaths
 from ...settings import BACKUP_KEEP_RANGE, Settings
-from ...widgets.basics import button, plain_label, set_role
+from ...widgets.basics import button, plain_label, set_role, tell
+from .importing import ImportOutcome, LogImporter, refresh_history
 
 
 class BackupsGroup(QGroupBox):
     """The list of backups with Back up now, Restore…, Open folder, and how many backups to keep."""
+
+    imported = Signal(object)
+    """An import ended (its :class:`.importing.ImportOutcome`; the user has been told)."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__("Backups", parent)
@@ -62,6 +69,18 @@ class BackupsGroup(QGroupBox):
         self.backups_keep_spin.valueChanged.connect(lambda v: self.settings.set("backups_keep", int(v)))
         row.addWidget(self.backups_keep_spin)
         box.addLayout(row)
+        import_row = QHBoxLayout()
+        self.import_button = button(
+            "Import sessions from another computer…",
+            tooltip="Add the sessions of another computer's session log, or of a backup, to this log",
+        )
+        self.import_button.clicked.connect(self._on_import_clicked)
+        import_row.addWidget(self.import_button)
+        import_row.addStretch(1)
+        box.addLayout(import_row)
+        # ``tell`` is looked up when it is called, so that tests can replace it
+        self.importer = LogImporter(self, self._data_paths, lambda *a, **k: tell(*a, **k))
+        self.importer.done.connect(self._on_imported)
         self.backup_status = plain_label("", "muted")
         self.backup_status.hide()
         box.addWidget(self.backup_status)
@@ -98,3 +117,30 @@ class BackupsGroup(QGroupBox):
         if path is None:
             return None
         return Path(path), item.text()
+
+    def _data_paths(self) -> DataPaths | None:
+        """The data folder, from the page this group sits in."""
+        widget = self.parentWidget()
+        while widget is not None:
+            paths = getattr(widget, "paths", None)
+            if isinstance(paths, DataPaths):
+                return paths
+            widget = widget.parentWidget()
+        return None
+
+    def _on_import_clicked(self) -> None:
+        if self.importer.choose_and_start():
+            self.import_button.setEnabled(False)
+            self.set_status("Importing sessions…")
+
+    def _on_imported(self, outcome: ImportOutcome) -> None:
+        from ....core.log import list_backups
+
+        self.import_button.setEnabled(True)
+        self.set_status("")
+        paths = self._data_paths()
+        if outcome.changed:
+            if paths is not None:
+                self.set_backups(list_backups(paths.backups))  # the backup made first
+            refresh_history(self)
+        self.imported.emit(outcome)

@@ -77,7 +77,7 @@ def measure(n: int, runs: int) -> dict[str, list[float]]:
             QApplication.processEvents()
             times["open"].append(time.perf_counter() - t)
 
-            person = page.person.findData("Anna")
+            person = page.person.findText("Anna")  # the data is the client id
             updated[0] = False
             t = time.perf_counter()
             page.person.setCurrentIndex(person)

@@ -26,6 +26,7 @@ MODULES = (
     "bench_startup",
     "bench_timer",
     "bench_idle",
+    "bench_sessions",
     "bench_history",
     "bench_clients",
     "bench_import",

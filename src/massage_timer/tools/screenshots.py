@@ -169,6 +169,33 @@ def _render(
         window.page("session").closed.emit()  # type: ignore[attr-defined]
         controller.discard()
 
+        # Three sessions at once: Anna's jars wait to come off, Joe's is paused, Maria's runs on screen.
+        window.start_from_setup(loaded, SetupResult("Anna", "", None, "remission", None, {"cover-and-wait": 600}, 6))
+        controller.toggle()
+        for _ in range(wait_index):
+            controller.next()
+        clock.advance(10 * 60 + 40)
+        controller._on_timer()
+        relaxing = library.get("classic-relaxing")
+        honey = library.get("honey")
+        if relaxing is not None and honey is not None:
+            window.start_from_setup(relaxing, SetupResult("Grandpa Joe", "", None, "remission", "back", {}, None))
+            controller.toggle()
+            controller.next()
+            clock.advance(70)
+            controller._on_timer()
+            controller.toggle()  # paused
+            window.start_from_setup(
+                honey, SetupResult("Maria Konstantinovna Petrova-Vodkina", "", None, "remission", None, {}, 4)
+            )
+            controller.toggle()
+            clock.advance(95)
+            controller._on_timer()
+            save(window, "sessions", theme)
+        controller.stop_all()
+        while controller.engine is not None:
+            controller.discard()
+
         # History: table, then charts.
         window.show_page("history")
         history = window.page("history")

@@ -307,11 +307,11 @@ class LogActions:
     # ----------------------------------------------------------- continuing an interrupted session
 
     def _continuation(self, row: SessionRow) -> tuple[Continuation | None, str]:
-        """How ``row`` would continue now, or None and why not ("" while another session runs)."""
+        """How ``row`` would continue now, or None and why not ("" when the log cannot take it)."""
         from ..core.session.resume import CannotResume, plan_continuation
 
         store = self.store
-        if store is None or store.read_only or self.session_active():
+        if store is None or store.read_only:
             return None, ""
         try:
             loaded = self.library.get(row.protocol_id)
@@ -333,17 +333,13 @@ class LogActions:
         """Prepare an interrupted session on the Session page at the step where it stopped, paused.
 
         A line on the page says where it goes on and what is left of that step, and whether the
-        protocol file changed since. False when it cannot be continued (the user is told why) or
-        the user stays with the last session's summary.
+        protocol file changed since. Sessions running meanwhile go on in the background. False when
+        it cannot be continued (the user is told why) or the user stays with the last session's summary.
         """
         from ..core.log import StoreError
         from ..core.session.resume import CannotResume, plan_continuation
 
         title = "Continue the session"
-        if self.session_active():
-            tell(self, title, "A session is running. Stop it or finish it before continuing another.")  # type: ignore[arg-type]
-            self.show_page("session")
-            return False
         settle = getattr(self._pages.get("session"), "settle_summary", None)
         if callable(settle) and not settle():
             self.show_page("session")  # the user chose to stay with the last session's summary
@@ -372,8 +368,19 @@ class LogActions:
 
         *Finish now* stops it and shows its summary instead of quitting; *Quit and continue
         later* keeps it in the log as interrupted (not stopped), and the next start offers to
-        continue it; *Keep going*, the safe answer, cancels.
+        continue it; *Keep going*, the safe answer, cancels. With several sessions running, the
+        answer is for all of them.
         """
+        running = self.controller.manager.active()
+        if len(running) > 1:
+            return self._leave_running_sessions(len(running), all(s.recorder is not None for s in running))
+        if running and running[0].key != self.controller.current_key:
+            # It runs behind a summary: notes typed there are settled first, then it comes on screen.
+            settle = getattr(self._pages.get("session"), "settle_summary", None)
+            if callable(settle) and not settle(keep_session=True):
+                self.show_page("session")
+                return False
+            self.controller.switch_to(running[0].key)
         text = "A session is running. Finish it now (it is saved as stopped and its summary opens)"
         choices = QUIT_CHOICES
         if self.controller.recorder is None:  # no log: nothing could be kept for later
@@ -395,5 +402,28 @@ class LogActions:
             return False
         if picked == "Quit and continue later":
             self.controller.keep_for_later()
+            return True
+        return False
+
+    def _leave_running_sessions(self, count: int, can_keep: bool) -> bool:
+        """:meth:`leave_running_session` for ``count`` sessions at once: finish all, keep all for later, or stay."""
+        if can_keep:
+            choices = QUIT_CHOICES
+            text = (
+                f"{count} sessions are running. Finish them all now (each is saved as stopped), or quit and "
+                "continue each of them later from its step (they are kept as interrupted, and Massage Timer "
+                "offers to continue them when it starts again)?"
+            )
+        else:
+            choices = (QUIT_CHOICES[0], QUIT_CHOICES[-1])
+            text = f"{count} sessions are running. Finish them all now (each is saved as stopped), or keep going?"
+        answer = self.choose(self, "Quit during several sessions?", text, choices)  # type: ignore[arg-type]
+        picked = choices[answer] if answer is not None else choices[-1]
+        if picked == "Finish now":
+            self.controller.stop_all()
+            self.show_page("session")
+            return False
+        if picked == "Quit and continue later":
+            self.controller.keep_all_for_later()
             return True
         return False

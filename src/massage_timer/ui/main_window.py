@@ -1,4 +1,4 @@
-"""The main window: a sidebar with Protocols, Session, History, Settings and Help."""
+"""The main window: a sidebar with Protocols, Session, History, Clients, Settings and Help."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -23,9 +22,10 @@ from .. import APP_NAME
 from ..core.paths import DataPaths
 from ..core.protocols.library import Library, load_library
 from .log_actions import LogActions
+from .pages.clients.window import ClientActions
 from .pages.protocols import ProtocolsPage
 from .settings import Settings
-from .shortcuts import KeyMap
+from .shortcuts import DEFAULT_KEYS, KeyMap
 from .theme import apply_theme
 from .widgets.basics import app_icon, plain_label
 from .widgets.wheel_guard import install_wheel_guard
@@ -43,6 +43,7 @@ PAGES = (
     ("protocols", "Protocols", "Ctrl+1"),
     ("session", "Session", "Ctrl+2"),
     ("history", "History", "Ctrl+3"),
+    ("clients", "Clients", "Ctrl+6"),
     ("settings", "Settings", "Ctrl+4"),
     ("help", "Help", "F1"),
 )
@@ -74,7 +75,7 @@ class _FirstPaint(QObject):
         return False
 
 
-class MainWindow(LogActions, QMainWindow):
+class MainWindow(LogActions, ClientActions, QMainWindow):
     first_painted = Signal()
 
     def __init__(
@@ -143,6 +144,7 @@ class MainWindow(LogActions, QMainWindow):
             "protocols": self._make_protocols,
             "session": self._make_session,
             "history": self._make_history,
+            "clients": self._make_clients,
             "settings": self._make_settings,
             "help": self._make_help,
         }
@@ -153,9 +155,9 @@ class MainWindow(LogActions, QMainWindow):
             self.stack.addWidget(holder)
         self.nav.currentRowChanged.connect(self._on_nav)
 
-        for i, (key, _label, shortcut) in enumerate(PAGES):
+        for key, _label, shortcut in PAGES:
             act = QAction(self)
-            names = dict.fromkeys([shortcut, f"Ctrl+{i + 1}"])
+            names = dict.fromkeys([shortcut, *DEFAULT_KEYS.keys(f"page_{key}")])
             act.setShortcuts([QKeySequence(name) for name in names])
             act.triggered.connect(lambda _=False, k=key: self.show_page(k))
             self.addAction(act)
@@ -210,11 +212,12 @@ class MainWindow(LogActions, QMainWindow):
     def _adopt_controller(self, controller: SessionController) -> None:
         self._controller = controller
         controller.changed.connect(self._update_session_hint)
+        controller.sessions_changed.connect(self._update_session_hint)
         controller.store_failed.connect(self.log_write_waits)
 
     def session_active(self) -> bool:
-        """True while a started session is not finished or stopped."""
-        return self._controller is not None and self._controller.active
+        """True while a started session (any of those on at once) is not finished or stopped."""
+        return self._controller is not None and self._controller.any_active
 
     # ----------------------------------------------------------- the log
 
@@ -268,7 +271,7 @@ class MainWindow(LogActions, QMainWindow):
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
         self.stack.setCurrentIndex(index)
-        if key == "history":
+        if key in ("history", "clients"):
             refresh = getattr(self._pages[key], "refresh", None)
             if callable(refresh):
                 refresh()
@@ -291,8 +294,9 @@ class MainWindow(LogActions, QMainWindow):
         from .pages.session import SessionPage
 
         page = SessionPage(self.controller, self.settings, self.cues, self.store)
-        page.saved.connect(lambda _sid: self.show_page("history"))
-        page.closed.connect(lambda: self.show_page("protocols"))
+        # While another session is on, the Session page stays (it shows that one now).
+        page.saved.connect(lambda _sid: None if self.controller.engine is not None else self.show_page("history"))
+        page.closed.connect(lambda: None if self.controller.engine is not None else self.show_page("protocols"))
         page.focus_mode_changed.connect(self._on_focus_mode)
         return page
 
@@ -349,13 +353,8 @@ class MainWindow(LogActions, QMainWindow):
             assert isinstance(page, ProtocolsPage)
             page.set_library(self.library)
 
-    def prepare_session(self, loaded: LoadedProtocol) -> None:
-        if self.session_active():
-            QMessageBox.information(
-                self, APP_NAME, "A session is running. Stop it or finish it before preparing another."
-            )
-            self.show_page("session")
-            return
+    def prepare_session(self, loaded: LoadedProtocol, preset: dict | None = None) -> None:
+        """Set up a session of ``loaded`` (``preset``: the setup sheet's); sessions running meanwhile go on."""
         settle = getattr(self._pages.get("session"), "settle_summary", None)
         if callable(settle) and not settle():
             self.show_page("session")  # the user chose to stay with the last session's summary
@@ -365,9 +364,10 @@ class MainWindow(LogActions, QMainWindow):
             for p in self.store.persons():
                 if p not in persons:
                     persons.append(p)
-        from .pages.setup import SetupDialog
+        from .pages.setup import SetupDialog, plan_lookup
 
-        dialog = SetupDialog(loaded, self.settings, persons, self)
+        last_plan = plan_lookup(self.store) if self.store is not None else None
+        dialog = SetupDialog(loaded, self.settings, persons, self, last_plan=last_plan, preset=preset, store=self.store)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
             return
         dialog.remember()
@@ -379,6 +379,10 @@ class MainWindow(LogActions, QMainWindow):
 
         self.cues.warm_up()
         plan = build_plan(loaded.protocol, result.variant, result.side, result.durations)
+        if self.store is not None:  # a new name's client is created now, and the safety answers remembered
+            from .pages.setup_clients import client_at_start  # the log's code: not before the first frame
+
+            result = client_at_start(self.store, loaded.protocol.id, result, self)
         info = SessionInfo(
             protocol_id=loaded.protocol.id,
             protocol_title=loaded.protocol.title,
@@ -390,6 +394,7 @@ class MainWindow(LogActions, QMainWindow):
             side=result.side,
             stage=result.stage,
             pain_before=result.pain_before,
+            client_id=result.client_id,
         )
         self.controller.begin(
             loaded,
@@ -434,6 +439,21 @@ class MainWindow(LogActions, QMainWindow):
             self._on_setting("theme")
 
     def _update_session_hint(self) -> None:
+        on = [o for o in self.controller.overview() if str(o.state) in ("running", "paused", "waiting")]
+        if len(on) > 1:
+            waiting = sum(1 for o in on if o.attention)
+            if waiting == 0:
+                text = f"{len(on)} sessions running"
+            elif waiting == 1:
+                text = f"{len(on)} sessions running\nOne needs you now"
+            else:
+                text = f"{len(on)} sessions running\n{waiting} need you now"
+            self.session_hint.setText(text)
+            return
+        if len(on) == 1 and on[0].key != self.controller.current_key:  # it runs behind a summary
+            status = SESSION_HINTS[str(on[0].state)]
+            self.session_hint.setText(f"{status}\nstep {on[0].step_index + 1} of {on[0].step_count}")
+            return
         snap = self.controller.snapshot()
         status = SESSION_HINTS.get(str(snap.state)) if snap is not None else None
         if snap is None or status is None:  # no session, or it has ended

@@ -1,17 +1,28 @@
-"""The thin Qt adapter between the session engine and the screens.
+"""The thin Qt adapter between the sessions and the screens.
 
-It owns the running :class:`SessionEngine` and its :class:`SessionRecorder`,
-turns engine events into Qt signals, and wakes the engine exactly when
-something visible is due (the next whole second, a cue, a step end) with a
-single-shot precise timer. The timer never measures time: it only asks the
-engine to look at its clock.
+It owns a :class:`~massage_timer.core.session.manager.SessionManager`: every session on at the
+same time (client B's starts while client A rests under a blanket), each an engine with its own
+recorder, all on one clock. One of them is *on screen* (:attr:`SessionController.current_key`):
+the session page's signals, actions and :meth:`~SessionController.snapshot` are that one's. The
+others run in the background: what needs the caregiver there (a cue, a step's end, a jar due, the
+session's end) comes as :attr:`~SessionController.background_event`, already saying whose it is,
+and :attr:`~SessionController.sessions_changed` asks the strip of sessions to redraw.
+
+One precise single-shot timer wakes the sessions exactly when the soonest of them has something
+visible due (the next whole second, a cue, a step end). The timer never measures time: it only
+asks the engines to look at their clock.
+
+Once two sessions exist, cue texts say whose they are ("Anna: remove the jars"): see
+:meth:`SessionController.whose`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -47,6 +58,14 @@ from ..core.session.events import (
     StepStarted,
     WaitingForConfirmation,
 )
+from ..core.session.manager import (
+    ALERT_KINDS,
+    ENDED_STATES,
+    SessionManager,
+    SessionOverview,
+    SessionSlot,
+    background_words,
+)
 from ..core.session.plan import PlannedStep
 from ..core.session.resume import Continuation
 
@@ -56,9 +75,13 @@ log = logging.getLogger(__name__)
 IDLE_POLL_MS = 2000
 """While paused, look at the clock now and then anyway, to notice a suspend."""
 
+BACKGROUND_SLACK = 0.3
+"""Seconds a session not on screen may be looked at late, to share a wake-up with another (its steps
+still end at their deadlines; only its sound and the strip may be this much late)."""
+
 
 class SessionController(QObject):
-    """Runs one session at a time for the UI.
+    """Runs the sessions for the UI; the one on screen drives the signals below.
 
     Signals carry what the screens need; a screen then asks :meth:`snapshot`
     for everything it draws.
@@ -67,7 +90,7 @@ class SessionController(QObject):
     session_started = Signal()
     step_started = Signal(int)
     second_changed = Signal()
-    cue_fired = Signal(str, object)  # text, Cue
+    cue_fired = Signal(str, object)  # text (whose it is, once two sessions exist), Cue
     seconds_left = Signal(int)
     step_ended = Signal(object)  # StepRun
     waiting = Signal(int)
@@ -87,21 +110,125 @@ class SessionController(QObject):
     finished = Signal(object)  # tuple[StepRun, ...]
     stopped = Signal(object)
     changed = Signal()
-    """Anything visible may have changed: redraw from snapshot()."""
+    """Anything visible of the session on screen may have changed: redraw from snapshot()."""
     store_failed = Signal(str)
     """The log could not be written (once per session); the session goes on."""
+    current_changed = Signal(str)
+    """Another session is on screen now (its key; "" for none). Sent before :attr:`changed`."""
+    sessions_changed = Signal()
+    """A session came or went, or one in the background changed: redraw the strip from :meth:`overview`."""
+    background_event = Signal(str, str, str, str)
+    """key, label, kind, text: a session not on screen needs the caregiver (or informs); ``text`` says
+    whose it is. Kinds: :data:`ALERT_KINDS`, and ``slept``."""
 
     def __init__(self, clock: Clock | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.clock: Clock = clock or SystemClock()
-        self.engine: SessionEngine | None = None
-        self.recorder: SessionRecorder | None = None
-        self.loaded: LoadedProtocol | None = None
-        self.info: SessionInfo | None = None
+        self.manager = SessionManager(self.clock)
+        self.manager.subscribe(self._on_manager_event)
+        self.current_key: str | None = None
+        self._extra: dict[str, tuple[LoadedProtocol | None, SessionInfo | None]] = {}
+        """Each session's protocol and who, what and which side (beside its engine and recorder)."""
+        self._alerts: set[str] = set()
+        """Background sessions that rang since they were last on screen."""
+        self._version = 0
+        """Counts what changes an overview besides the clock (events, switches, sessions added or gone)."""
+        self._overview: tuple[tuple[float, int], list[SessionOverview]] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_timer)
+
+    # ----------------------------------------------------------- the session on screen
+
+    def _current(self) -> SessionSlot | None:
+        return self.manager.get(self.current_key) if self.current_key is not None else None
+
+    @property
+    def engine(self) -> SessionEngine | None:
+        slot = self._current()
+        return slot.engine if slot is not None else None
+
+    @property
+    def recorder(self) -> SessionRecorder | None:
+        slot = self._current()
+        return slot.recorder if slot is not None else None
+
+    @property
+    def loaded(self) -> LoadedProtocol | None:
+        return self._extra.get(self.current_key or "", (None, None))[0]
+
+    @property
+    def info(self) -> SessionInfo | None:
+        return self._extra.get(self.current_key or "", (None, None))[1]
+
+    @property
+    def active(self) -> bool:
+        """True while the session on screen is started and not finished or stopped."""
+        slot = self._current()
+        return slot is not None and slot.active
+
+    @property
+    def any_active(self) -> bool:
+        """True while any session (on screen or not) is started and not finished or stopped."""
+        return bool(self.manager.active())
+
+    @property
+    def session_id(self) -> str | None:
+        return self.recorder.session_id if self.recorder else None
+
+    def snapshot(self) -> Snapshot | None:
+        return self.engine.snapshot() if self.engine is not None else None
+
+    def whose(self, text: str, key: str | None = None) -> str:
+        """``text`` as said for the session ``key`` (the one on screen): "Anna: …" once two sessions exist."""
+        slot = self.manager.get(key or self.current_key or "")
+        if slot is None or len(self.manager) < 2 or not text:
+            return text
+        return f"{slot.label}: {text}"
+
+    # ----------------------------------------------------------- all the sessions
+
+    def sessions(self) -> list[SessionSlot]:
+        """Every session held, in the order started."""
+        return self.manager.slots()
+
+    def overview(self) -> list[SessionOverview]:
+        """Every session at a glance; one that rang in the background since it was seen needs attention.
+
+        Asked again with nothing new (no event, the same clock reading), the same answer comes back.
+        """
+        stamp = (self.clock.monotonic(), self._version)
+        if self._overview is None or self._overview[0] != stamp:
+            found = [
+                dataclasses.replace(o, attention=True) if o.key in self._alerts and not o.attention else o
+                for o in self.manager.overview()
+            ]
+            self._overview = (stamp, found)
+        return list(self._overview[1])
+
+    def switch_to(self, key: str) -> bool:
+        """Put the session ``key`` on screen; False when there is no such session or it is there already."""
+        if key not in self.manager or key == self.current_key:
+            return False
+        self._make_current(key)
+        return True
+
+    def switch_next(self) -> bool:
+        """The next session, in the order started, comes on screen (after the last, the first)."""
+        keys = self.manager.keys()
+        if len(keys) < 2 or self.current_key not in keys:
+            return False
+        return self.switch_to(keys[(keys.index(self.current_key) + 1) % len(keys)])
+
+    def _make_current(self, key: str | None) -> None:
+        self._version += 1
+        self.current_key = key
+        if key is not None:
+            self._alerts.discard(key)
+        self.current_changed.emit(key or "")
+        self.sessions_changed.emit()
+        self.changed.emit()
 
     # ----------------------------------------------------------- lifecycle
 
@@ -111,33 +238,26 @@ class SessionController(QObject):
         plan: list[PlannedStep],
         info: SessionInfo,
         store: Store | None,
-        *,
-        warn_seconds: int = 10,
-        auto_advance: bool = True,
-        bounce_seconds: float = 0.0,
-        repeat_seconds: float = 30.0,
+        **options: Any,
     ) -> SessionEngine:
-        """Prepare a session (not started: the user presses Start or Space)."""
-        if self.active:
-            raise EngineError("a session is already running")
-        self.discard()
-        engine = SessionEngine(
-            plan,
-            self.clock,
-            warn_seconds=warn_seconds,
-            auto_advance=auto_advance,
-            bounce_seconds=bounce_seconds,
-            repeat_seconds=repeat_seconds,
-        )
-        self.engine = engine
-        self.loaded = loaded
-        self.info = info
+        """Prepare a session (not started: the user presses Start or Space) and put it on screen.
+
+        Sessions running meanwhile go on in the background; a session on screen that is not
+        running (prepared only, finished or stopped) gives way to the new one. ``options`` go to
+        the engine (``warn_seconds``, ``auto_advance``, ``bounce_seconds``, ``repeat_seconds``).
+        """
+        current = self._current()
+        if current is not None and not current.active:
+            self._drop(current.key)
+        engine = SessionEngine(plan, self.clock, **options)
         # The screen hears first: a cue is due at its deadline, the log write may wait a moment.
-        engine.subscribe(self._on_event)
-        self.recorder = (
-            SessionRecorder(store, engine, info, on_failure=self.store_failed.emit) if store is not None else None
-        )
-        self.changed.emit()
+        key = self.manager.add(engine, None, info.person)
+        self._extra[key] = (loaded, info)
+        if store is not None:
+            self.manager.set_recorder(key, SessionRecorder(store, engine, info, on_failure=self.store_failed.emit))
+        log.info("session prepared: %d steps planned, %d session(s) held", len(plan), len(self.manager))
+        self._make_current(key)
+        self._schedule()
         return engine
 
     def resume(
@@ -145,75 +265,64 @@ class SessionController(QObject):
         loaded: LoadedProtocol,
         continuation: Continuation,
         store: Store,
-        *,
-        warn_seconds: int = 10,
-        auto_advance: bool = True,
-        bounce_seconds: float = 0.0,
-        repeat_seconds: float = 30.0,
+        **options: Any,
     ) -> SessionEngine:
         """Continue an interrupted session at the step where it stopped, paused: the user presses Resume.
 
-        The session goes on in its own row of the log (:meth:`SessionRecorder.resume`). On a step
-        that runs on the body the pause is the guidance's only: its time goes on, as it did while
-        the app was not there; a step whose time is up waits for the caregiver.
+        The session goes on in its own row of the log (:meth:`SessionRecorder.resume`) and comes on
+        screen; sessions running meanwhile go on in the background. On a step that runs on the body
+        the pause is the guidance's only: its time goes on, as it did while the app was not there; a
+        step whose time is up waits for the caregiver. ``options`` go to the engine, as in :meth:`begin`.
 
         Raises:
-            EngineError: a session is running.
             StoreError: the log cannot take the continuation now; nothing was started.
         """
-        if self.active:
-            raise EngineError("a session is already running")
-        self.discard()
-        engine = SessionEngine(
-            list(continuation.plan),
-            self.clock,
-            warn_seconds=warn_seconds,
-            auto_advance=auto_advance,
-            bounce_seconds=bounce_seconds,
-            repeat_seconds=repeat_seconds,
-        )
-        engine.subscribe(self._on_event)  # the screen hears first, as in begin()
+        engine = SessionEngine(list(continuation.plan), self.clock, **options)
+        key = self.manager.add(engine, None, "")  # the screen hears first, as in begin()
         try:
             recorder = SessionRecorder.resume(store, engine, continuation.session_id, self.store_failed.emit)
         except StoreError:
-            engine.unsubscribe(self._on_event)
+            self.manager.remove(key)
             raise
-        self.engine, self.recorder, self.loaded, self.info = engine, recorder, loaded, recorder.info
+        current = self._current()
+        if current is not None and not current.active:
+            self._drop(current.key)
+        self.manager.relabel(key, recorder.info.person)
+        self.manager.set_recorder(key, recorder)
+        self._extra[key] = (loaded, recorder.info)
         log.info("session continued at step %d of %d", continuation.index + 1, len(continuation.plan))
+        self.current_key = key  # its start is the screen's, as for a session started here
         engine.start_at(continuation.index, continuation.remaining)
         if engine.state is State.RUNNING:
             engine.pause()
+        self._make_current(key)
         self._schedule()
-        self.changed.emit()
         return engine
 
     def discard(self) -> None:
-        """Forget a finished, stopped or never-started session."""
-        if self.engine is not None:
-            self.engine.unsubscribe(self._on_event)
-        self._timer.stop()
-        self.engine = None
-        self.recorder = None
-        self.loaded = None
-        self.info = None
+        """Forget the session on screen (finished, stopped or never started); another one, if any, comes on screen."""
+        if self.current_key is not None:
+            self._drop(self.current_key)
+        slots = self.manager.slots()
+        following = next((s for s in slots if s.active), slots[0] if slots else None)
+        if following is not None:
+            self._make_current(following.key)
+        else:
+            self.current_key = None
+            self.current_changed.emit("")
+            self.sessions_changed.emit()
+        self._schedule()
 
-    @property
-    def active(self) -> bool:
-        """True while a started session is not finished or stopped."""
-        return self.engine is not None and self.engine.state in (
-            State.RUNNING,
-            State.PAUSED,
-            State.WAITING,
-        )
+    def _drop(self, key: str) -> None:
+        self._version += 1
+        if key in self.manager:
+            self.manager.remove(key)
+        self._extra.pop(key, None)
+        self._alerts.discard(key)
+        if key == self.current_key:
+            self.current_key = None
 
-    @property
-    def session_id(self) -> str | None:
-        return self.recorder.session_id if self.recorder else None
-
-    def snapshot(self) -> Snapshot | None:
-        return self.engine.snapshot() if self.engine is not None else None
-
-    # ----------------------------------------------------------- actions
+    # ----------------------------------------------------------- actions (on the session on screen)
 
     def toggle(self) -> None:
         if self.engine is not None and self.engine.state in (State.IDLE, State.RUNNING, State.PAUSED):
@@ -289,19 +398,29 @@ class SessionController(QObject):
             self._schedule()
 
     def keep_for_later(self) -> None:
-        """End the session here to continue it later (the app quits): the log keeps it interrupted, not stopped."""
-        if self.recorder is not None and self.active:
-            self.recorder.keep_for_later()
-        self.stop()
+        """End the session on screen to continue it later (the app quits): the log keeps it interrupted."""
+        if self.current_key is not None:
+            self.manager.keep_for_later([self.current_key])
+        self._schedule()
+
+    def stop_all(self) -> None:
+        """Stop every running session (each is saved as stopped); the one on screen last, so its summary shows."""
+        self.manager.stop_all(last=self.current_key)
+        self._schedule()
+
+    def keep_all_for_later(self) -> None:
+        """The app quits: every running session is kept in the log as interrupted, to continue later."""
+        self.manager.keep_for_later([slot.key for slot in self.manager.active()])
+        self._schedule()
 
     # ----------------------------------------------------------- timing
 
     def _schedule(self) -> None:
-        engine = self.engine
-        if engine is None or engine.state in (State.FINISHED, State.STOPPED):
+        if not any(slot.engine.state not in ENDED_STATES for slot in self.manager.slots()):
             self._timer.stop()
             return
-        wake = engine.next_wakeup()
+        on_screen = (self.current_key,) if self.current_key is not None else ()
+        wake = self.manager.next_wakeup(precise=on_screen, slack=BACKGROUND_SLACK)
         if wake is None:
             self._timer.start(IDLE_POLL_MS)
             return
@@ -309,59 +428,69 @@ class SessionController(QObject):
         self._timer.start(max(1, math.ceil(wake * 1000) + 2))
 
     def _on_timer(self) -> None:
-        if self.engine is not None:
-            self.engine.poll()
+        self.manager.poll()
         self._schedule()
 
     # ----------------------------------------------------------- events
+
+    def _on_manager_event(self, key: str, event: Event) -> None:
+        self._version += 1
+        if key == self.current_key:
+            self._on_event(event)
+            return
+        slot = self.manager.get(key)
+        if slot is None:
+            return
+        said = background_words(slot.label, slot.engine.snapshot(), event)
+        if said is not None:
+            kind, text = said
+            if kind in ALERT_KINDS:
+                self._alerts.add(key)
+            log.info("a session in the background: %s", kind)
+            self.background_event.emit(key, slot.label, kind, text)
+        if isinstance(event, (SessionFinished, SessionStopped)):
+            self._schedule()
+        self.sessions_changed.emit()
+
+    _SIGNALS: dict[type[Event], tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
+        StepStarted: ("step_started", lambda e: (e.index,)),
+        SecondChanged: ("second_changed", lambda e: ()),
+        SecondsLeft: ("seconds_left", lambda e: (e.seconds,)),
+        StepEnded: ("step_ended", lambda e: (e.run,)),
+        WaitingForConfirmation: ("waiting", lambda e: (e.index,)),
+        Paused: ("paused", lambda e: ()),
+        Resumed: ("resumed", lambda e: ()),
+        Adjusted: ("adjusted", lambda e: (e.planned, e.delta, e.overridden)),
+        ReminderDue: ("reminder", lambda e: (e.count, e.overdue_seconds)),
+        Snoozed: ("snoozed", lambda e: (e.seconds,)),
+        BodyLimitPassed: ("body_limit_passed", lambda e: (e.max_seconds,)),
+        ItemPlaced: ("item_placed", lambda e: (e.n,)),
+        ItemDue: ("item_due", lambda e: (e.n,)),
+        ItemReminderDue: ("item_reminder", lambda e: (e.n, e.count)),
+        ItemRemoved: ("item_removed", lambda e: (e.n,)),
+        ItemPastMax: ("item_past_max", lambda e: (e.n,)),
+        ItemAdjusted: ("item_adjusted", lambda e: (e.n, e.planned)),
+        SleepDetected: ("slept", lambda e: (e.seconds, e.steps_ended)),
+        SessionFinished: ("finished", lambda e: (e.runs,)),
+        SessionStopped: ("stopped", lambda e: (e.runs,)),
+    }
+    """The signal each event of the session on screen becomes, and its arguments."""
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, SessionStarted):
             log.info("session started: %d steps planned", len(self.engine.plan) if self.engine else 0)
             self.session_started.emit()
-        elif isinstance(event, StepStarted):
-            self.step_started.emit(event.index)
-        elif isinstance(event, SecondChanged):
-            self.second_changed.emit()
         elif isinstance(event, CueFired):
-            self.cue_fired.emit(event.cue.text, event.cue)
-        elif isinstance(event, SecondsLeft):
-            self.seconds_left.emit(event.seconds)
-        elif isinstance(event, StepEnded):
-            self.step_ended.emit(event.run)
-        elif isinstance(event, WaitingForConfirmation):
-            self.waiting.emit(event.index)
-        elif isinstance(event, Paused):
-            self.paused.emit()
-        elif isinstance(event, Resumed):
-            self.resumed.emit()
-        elif isinstance(event, Adjusted):
-            self.adjusted.emit(event.planned, event.delta, event.overridden)
-        elif isinstance(event, ReminderDue):
-            self.reminder.emit(event.count, event.overdue_seconds)
-        elif isinstance(event, Snoozed):
-            self.snoozed.emit(event.seconds)
-        elif isinstance(event, BodyLimitPassed):
-            self.body_limit_passed.emit(event.max_seconds)
-        elif isinstance(event, ItemPlaced):
-            self.item_placed.emit(event.n)
-        elif isinstance(event, ItemDue):
-            self.item_due.emit(event.n)
-        elif isinstance(event, ItemReminderDue):
-            self.item_reminder.emit(event.n, event.count)
-        elif isinstance(event, ItemRemoved):
-            self.item_removed.emit(event.n)
-        elif isinstance(event, ItemPastMax):
-            self.item_past_max.emit(event.n)
-        elif isinstance(event, ItemAdjusted):
-            self.item_adjusted.emit(event.n, event.planned)
-        elif isinstance(event, SleepDetected):
-            log.info("the computer was asleep for %.0f s; %d step(s) ended meanwhile", event.seconds, event.steps_ended)
-            self.slept.emit(event.seconds, event.steps_ended)
-        elif isinstance(event, SessionFinished):
-            log.info("session finished: %d step run(s)", len(event.runs))
-            self.finished.emit(event.runs)
-        elif isinstance(event, SessionStopped):
-            log.info("session stopped: %d step run(s)", len(event.runs))
-            self.stopped.emit(event.runs)
+            self.cue_fired.emit(self.whose(event.cue.text), event.cue)
+        elif (found := self._SIGNALS.get(type(event))) is not None:
+            name, args = found
+            if isinstance(event, SleepDetected):
+                log.info("the computer was asleep for %.0f s; %d step(s) ended meanwhile", *args(event))
+            elif isinstance(event, (SessionFinished, SessionStopped)):
+                log.info("session %s: %d step run(s)", name, len(event.runs))
+            getattr(self, name).emit(*args(event))
+        if isinstance(
+            event, (SessionStarted, WaitingForConfirmation, Paused, Resumed, SessionFinished, SessionStopped)
+        ):
+            self.sessions_changed.emit()
         self.changed.emit()

@@ -15,6 +15,10 @@ REPEAT_RANGE = (0, 600)
 """Seconds between reminders while a step waits for the caregiver (0: ring once)."""
 BOUNCE_RANGE = (0.0, 2.0)
 """Seconds within which a second Next or Previous is taken for a bounce (0: never)."""
+NOTES_FORMS = ("plain", "soap")
+"""How the Finish panel asks for notes: one box, or the four boxes of a SOAP note."""
+ANSWER_DAYS_RANGE = (1, 365)
+"""Days a client's remembered safety answer may be confirmed with one click (older ones are asked afresh)."""
 
 _DEFAULTS: dict[str, Any] = {
     "sound_enabled": True,
@@ -36,6 +40,10 @@ _DEFAULTS: dict[str, Any] = {
     "performed_by": "",
     "tray_notifications": True,
     "backups_keep": 10,
+    "notes_form": "plain",
+    "answers_valid_days": 30,
+    "mini_timer": False,  # the small always-on-top timer, shown while a session runs
+    "mini_timer_position": "",  # where it was left, "x,y" ("": not placed yet)
 }
 
 

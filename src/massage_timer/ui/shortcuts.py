@@ -46,6 +46,8 @@ SESSION_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("snooze", ("Z",), "Snooze the alarm of a step that waits (when its range allows)"),
     Shortcut("stop", ("Esc",), "Stop the session (asks first; it is saved as stopped)"),
     Shortcut("focus", ("F11",), "Focus mode: full screen, huge digits"),
+    Shortcut("switch_session", ("W",), "Switch to the next session (when several run at once)"),
+    Shortcut("mini_timer", ("M",), "Show or hide the mini timer"),
 )
 
 GLOBAL_SHORTCUTS: tuple[Shortcut, ...] = (
@@ -54,6 +56,7 @@ GLOBAL_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("page_history", ("Ctrl+3",), "History"),
     Shortcut("page_settings", ("Ctrl+4",), "Settings"),
     Shortcut("page_help", ("F1", "Ctrl+5"), "Help"),
+    Shortcut("page_clients", ("Ctrl+6",), "Clients"),
     Shortcut("reload", ("F5",), "Reload protocols"),
     Shortcut("quit", ("Ctrl+Q",), "Quit"),
 )

@@ -5,7 +5,9 @@ amended, continued (an interrupted one) or deleted (:attr:`SessionDetail.notes_s
 :attr:`SessionDetail.amend_requested`, :attr:`SessionDetail.continue_requested`,
 :attr:`SessionDetail.delete_requested`); the page does the writing, the window the continuing. What was changed later
 is listed under the pain ratings, one line per change, each with the value first logged
-(:func:`amendment_line`).
+(:func:`amendment_line`). A SOAP note shows under its headings, as plain text; a signed session
+says when it was signed, lists its addenda with their times, and offers "Add addendum…"
+(:attr:`SessionDetail.addendum_requested`) where others offer to edit pain after and notes.
 """
 
 from __future__ import annotations
@@ -22,16 +24,19 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.log import Amendment, ItemRow, SessionRow, StepRow, is_resumption
+from ...core.log import Addendum, Amendment, ItemRow, SessionRow, SoapNote, StepRow, is_resumption
+from ...core.log.edits.notes import signed_words
 from ...core.text import printable
 from ..widgets.basics import button, plain_label, set_role
 from ..widgets.notes_box import NotesEdit
+from ..widgets.soap import SoapView
 from .model import STATUS_LABELS, format_duration, format_pain, local_datetime, tooltip_html
 
 OUTCOME_LABELS = {
@@ -126,6 +131,8 @@ class SessionDetail(QScrollArea):
     amend_requested = Signal(str)
     """The session with this id should be amended (pain after, notes, how it ended)."""
     delete_requested = Signal(str)
+    addendum_requested = Signal(str)
+    """The signed session with this id should get an addendum."""
     continue_requested = Signal(str)
     """The interrupted session with this id should be continued from the step where it stopped."""
 
@@ -167,6 +174,12 @@ class SessionDetail(QScrollArea):
         self.edit_button.setObjectName("AmendSessionButton")
         self.edit_button.clicked.connect(self._on_amend)
         edit_row.addWidget(self.edit_button)
+        self.addendum_button = button(
+            "Add addendum…", tooltip="This session is signed: add a dated note below it; what was signed stays"
+        )
+        self.addendum_button.setObjectName("AddAddendumButton")
+        self.addendum_button.clicked.connect(self._on_addendum)
+        edit_row.addWidget(self.addendum_button)
         self.continue_button = button(
             "Continue this session", tooltip="Go on from the step where it stopped, on the Session page"
         )
@@ -205,6 +218,9 @@ class SessionDetail(QScrollArea):
         notes_label = QLabel("&Notes")
         set_role(notes_label, "heading")
         n.addWidget(notes_label)
+        self.soap_view = SoapView()
+        self.soap_view.setObjectName("SoapView")
+        n.addWidget(self.soap_view)
         self.notes = NotesEdit()
         notes_label.setBuddy(self.notes)
         self.notes.setObjectName("NotesEdit")
@@ -212,6 +228,9 @@ class SessionDetail(QScrollArea):
         self.notes.setMinimumHeight(90)
         self.notes.textChanged.connect(self._on_notes_changed)
         n.addWidget(self.notes, 1)
+        self.notes_room = QWidget()
+        self.notes_room.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        n.addWidget(self.notes_room, 1)
         n.addWidget(self.notes.counter)
         row = QHBoxLayout()
         self.save_button = button("Save notes", "primary", "Save the notes of this session")
@@ -236,6 +255,8 @@ class SessionDetail(QScrollArea):
         steps: list[StepRow],
         amendments: Sequence[Amendment] = (),
         items: Sequence[ItemRow] = (),
+        note: SoapNote | None = None,
+        addenda: Sequence[Addendum] = (),
     ) -> None:
         self.session = session
         self.amendments = list(amendments)
@@ -265,7 +286,10 @@ class SessionDetail(QScrollArea):
             pain += f"  ({'+' if change > 0 else '−' if change < 0 else '±'}{abs(change)})"
         self.pain.setText(f"Pain before → after: {pain}" if pain else "Pain was not rated.")
         self._show_amendments()
-        running = s.status == "running"
+        running, signed = s.status == "running", s.signed_ts is not None
+        self.edit_button.setVisible(not signed)
+        self.addendum_button.setVisible(signed)
+        self._show_notes(s, note, addenda)
         self.edit_button.setEnabled(not running)
         self.continue_button.setVisible(s.status == "interrupted")
         self.edit_button.setToolTip(
@@ -293,6 +317,20 @@ class SessionDetail(QScrollArea):
         self.notes.blockSignals(False)
         self.save_button.setEnabled(False)
 
+    def _show_notes(self, s: SessionRow, note: SoapNote | None, addenda: Sequence[Addendum]) -> None:
+        """The SOAP note, the signature and the addenda; a signed session's plain notes are read-only."""
+        sections = []
+        if s.signed_ts is not None:
+            sections.append(("", "ok", f"Signed on {signed_words(s.signed_ts)}"))
+        sections += [(f"Addendum of {signed_words(a.written_ts)}", "strong", a.text) for a in addenda]
+        self.soap_view.show_note(note, sections)
+        signed = s.signed_ts is not None
+        self.notes.setReadOnly(signed)
+        for widget in (self.notes, self.notes.counter):
+            widget.setVisible(not signed or bool(s.notes))
+        self.notes_room.setVisible(self.notes.isHidden())  # the room the notes box would take
+        self.save_button.setVisible(not signed)
+
     def _show_amendments(self) -> None:
         self.changes.setText("\n".join(amendment_line(a) for a in self.amendments))
         self.changes.setVisible(bool(self.amendments))
@@ -314,6 +352,7 @@ class SessionDetail(QScrollArea):
 
     def _on_notes_changed(self) -> None:
         changed = self.session is not None and self.notes.toPlainText() != self.session.notes
+        changed = changed and self.session is not None and self.session.signed_ts is None
         self.save_button.setEnabled(changed and not self.notes.over_limit())
 
     def _on_save(self) -> None:
@@ -323,6 +362,10 @@ class SessionDetail(QScrollArea):
     def _on_amend(self) -> None:
         if self.session is not None:
             self.amend_requested.emit(self.session.id)
+
+    def _on_addendum(self) -> None:
+        if self.session is not None and self.session.signed_ts is not None:
+            self.addendum_requested.emit(self.session.id)
 
     def _on_continue(self) -> None:
         if self.session is not None and self.session.status == "interrupted":

@@ -112,16 +112,17 @@ class FilterBar(QWidget):
             since = _midnight_ts(self.date_from.date())
             until = _midnight_ts(self.date_to.date().addDays(1))
         return Filter(
-            person=self.person.currentData(),
+            client_id=self.person.currentData(),
             protocol_id=self.protocol.currentData(),
             status=self.status.currentData(),
             since_ts=since,
             until_ts=until,
         )
 
-    def set_choices(self, people: list[str], protocols: list[tuple[str, str]]) -> None:
-        """Offer these people and protocols (``(id, title)`` pairs), keeping the current choices."""
-        self._fill_combo(self.person, "All people", [(p, p) for p in people])
+    def set_choices(self, people: list[tuple[str, str]], protocols: list[tuple[str, str]]) -> None:
+        """Offer these clients (``(client id, name shown)`` pairs, as ``Store.client_choices`` gives them)
+        and protocols (``(id, title)`` pairs), keeping the current choices."""
+        self._fill_combo(self.person, "All people", [(name, client_id) for client_id, name in people])
         self._fill_combo(self.protocol, "All protocols", [(t, pid) for pid, t in protocols])
 
     def sync_period_dates(self) -> None:

@@ -106,13 +106,17 @@ def read_report(store: Store, flt: Filter, *, with_chart: bool = True) -> Report
     """Everything the report of one person's filtered sessions shows (a few queries, then plain values).
 
     Raises:
-        NoPerson: ``flt.person`` is not set.
+        NoPerson: the filter names neither a client (``flt.client_id``) nor a person.
     """
-    if flt.person is None:
+    client = store.client(flt.client_id) if flt.client_id is not None else None
+    person = client.name if client is not None else flt.person
+    if person is None:
         raise NoPerson
     summary = store.summary(flt)
     period = _period(flt, summary.first_ts, summary.last_ts)
-    facts = [("Person", flt.person), ("Period", period)]
+    facts = [("Person", person), ("Period", period)]
+    if client is not None and client.born:
+        facts.append(("Born", client.born))
     if flt.protocol_id is not None:
         titles = dict(store.protocol_ids())
         facts.append(("Protocol", titles.get(flt.protocol_id, flt.protocol_id)))
@@ -120,7 +124,7 @@ def read_report(store: Store, flt: Filter, *, with_chart: bool = True) -> Report
         facts.append(("Status", STATUS_LABELS.get(flt.status, flt.status)))
     facts.append(("Generated", datetime.now(UTC).astimezone().strftime("%d %b %Y, %H:%M")))
     facts.append(("Made with", f"Massage Timer {__version__}"))
-    data = ReportData(facts, summary, person=flt.person, period=period)
+    data = ReportData(facts, summary, person=person, period=period)
     if summary.sessions:
         data.per_protocol = [(title, count) for _pid, title, count in store.sessions_per_protocol(flt)]
         if with_chart:
@@ -132,6 +136,9 @@ def read_report(store: Store, flt: Filter, *, with_chart: bool = True) -> Report
         data.rows = store.sessions(flt, limit=MAX_TABLE_ROWS)
         data.rows.reverse()
         data.steps = {s.id: store.steps(s.id) for s in data.rows}
+        notes = store.soap_notes()
+        data.soap = {s.id: notes[s.id] for s in data.rows if s.id in notes}
+        data.addenda = {s.id: store.addenda(s.id) for s in data.rows if s.signed_ts is not None}
     return data
 
 
@@ -312,7 +319,7 @@ def write_report(
     paper is ``page``, or the locale's (:func:`page_size_for`).
 
     Raises:
-        NoPerson: ``flt.person`` is not set (a report is of one person).
+        NoPerson: the filter names no client nor person (a report is of one person).
         ReportCancelled: ``cancelled()`` became true (``path`` is untouched).
         OSError: the file cannot be written; its ``filename`` is ``path``.
     """

@@ -15,6 +15,12 @@ Qt splits a table row across two pages when its cells hold several lines; so eve
 cell of the tables holds one line: columns are as wide as their words, and a longer
 text is shortened with "…" (a note is then printed in full in the appendix). Words
 are never broken: lines wrap between words only (:data:`TEXT_OPTION`).
+
+The sessions table's Notes column holds a session's plain notes, or its SOAP Assessment
+when only a SOAP note was written (:func:`table_note`). The notes appendix prints, for each
+session it lists, the plain notes, the SOAP fields under their headings, when the session
+was signed, and each addendum with its date and time; a session with a SOAP note or
+addenda is always in it.
 """
 
 from __future__ import annotations
@@ -43,7 +49,8 @@ from PySide6.QtGui import (
     QTextTableFormat,
 )
 
-from ...core.log import SessionRow, StepRow, Summary
+from ...core.log import Addendum, SessionRow, SoapNote, StepRow, Summary
+from ...core.log.edits.notes import SOAP_TITLES, signed_words
 from .model import STATUS_LABELS, format_duration, local_datetime
 from .report_chart import MIN_FOR_TREND, ChartObjects
 
@@ -86,11 +93,19 @@ class ReportData:
     rows: list[SessionRow] = field(default_factory=list)
     """The sessions of the table, oldest first."""
     steps: dict[str, list[StepRow]] = field(default_factory=dict)
+    soap: dict[str, SoapNote] = field(default_factory=dict)
+    """The SOAP notes of the table's sessions, by session id."""
+    addenda: dict[str, list[Addendum]] = field(default_factory=dict)
 
 
 def note_lines(notes: str) -> list[str]:
     """A note's lines as text to print (control characters other than tabs left out)."""
     return _LINE_BREAK.split(_UNPRINTABLE.sub("", notes))
+
+
+def table_note(s: SessionRow, soap: SoapNote | None) -> str:
+    """The Notes column's text: the plain notes, or the SOAP Assessment when only a SOAP note was written."""
+    return s.notes or (soap.assessment if soap is not None else "")
 
 
 def one_line(text: str) -> str:
@@ -334,7 +349,7 @@ def _session_cells(s: SessionRow) -> tuple[str, ...]:
 
 
 def _sessions(c: _Composer, data: ReportData, step: Step) -> list[SessionRow]:
-    """The sessions table, a table per month; returns the sessions whose notes it shortened."""
+    """The sessions table, a table per month; returns the sessions the notes appendix prints in full."""
     rows = data.rows
     c.heading("Sessions")
     total = data.summary.sessions
@@ -360,17 +375,23 @@ def _sessions(c: _Composer, data: ReportData, step: Step) -> list[SessionRow]:
         for row, s in enumerate(chunk, 2):
             for column, text in enumerate(_session_cells(s)):
                 c.cell(table, row, column, c.fit(text, widths[column]) if column == 1 else text, c.cell_text)
-            if not s.notes:
+            soap = data.soap.get(s.id)
+            text = table_note(s, soap)
+            more = (soap is not None and not soap.is_empty) or bool(data.addenda.get(s.id))
+            if not text and not more:
                 continue
             mark = f" [{len(shortened) + 1}]"
-            short = c.fit(s.notes, widths[6])
-            if short == one_line(s.notes) and len(note_lines(s.notes)) == 1:
+            short = c.fit(text, widths[6])
+            whole = short == one_line(text) and len(note_lines(text)) == 1
+            if whole and not more:
                 c.cell(table, row, 6, short, c.cell_text)
                 continue
             shortened.append(s)
             room = widths[6] - c.metrics.horizontalAdvance(mark)
-            short = c.fit(s.notes, room)
-            c.cell(table, row, 6, short if short.endswith("…") else f"{short} …", c.cell_text)
+            short = c.fit(text, room)
+            if short and not short.endswith("…") and not (whole and short == one_line(text)):
+                short += " …"
+            c.cell(table, row, 6, short, c.cell_text)
             c.cell(table, row, 6, mark, c.cell_muted)
         done += len(chunk)
         step(done / max(1, len(rows)), "Putting the sessions together…")
@@ -382,14 +403,28 @@ def _breakable(part: str) -> str:
     return _LONG.sub(lambda m: m.group(0) + "\u200b", part) if len(part) > LONG_WORD else part
 
 
-def _notes_appendix(c: _Composer, notes: list[SessionRow], step: Step) -> None:
+def _note_text(c: _Composer, text: str) -> None:
+    for line in note_lines(text):
+        for part in paragraphs(line):
+            c.block(_breakable(part))
+
+
+def _notes_appendix(c: _Composer, data: ReportData, notes: list[SessionRow], step: Step) -> None:
     c.heading("Appendix A: notes in full", new_page=True)
     for number, s in enumerate(notes, 1):
-        head = f"[{number}] {_when(s)} · {s.protocol_title} · {len(s.notes):,} characters"
-        c.block(head, c.bold, _block(10, 2))
-        for line in note_lines(s.notes):
-            for part in paragraphs(line):
-                c.block(_breakable(part))
+        head = f"[{number}] {_when(s)} · {s.protocol_title}"
+        c.block(f"{head} · {len(s.notes):,} characters" if s.notes else head, c.bold, _block(10, 2))
+        _note_text(c, s.notes)
+        soap = data.soap.get(s.id)
+        for name, text in soap.items() if soap is not None else ():
+            if text.strip():
+                c.block(SOAP_TITLES[name], c.bold, _block(4, 0))
+                _note_text(c, text)
+        if s.signed_ts is not None:
+            c.block(f"Signed on {signed_words(s.signed_ts)}", c.muted, _block(4, 0))
+        for addendum in data.addenda.get(s.id, []):
+            c.block(f"Addendum of {signed_words(addendum.written_ts)}", c.bold, _block(4, 0))
+            _note_text(c, addendum.text)
         step(number / len(notes), "Putting the notes together…")
 
 
@@ -448,7 +483,7 @@ def compose(doc: QTextDocument, data: ReportData, step: Step, width: float = 700
         _charts(c, data)
         notes = _sessions(c, data, lambda done, what: step(done * 0.5, what))
         if notes:
-            _notes_appendix(c, notes, lambda done, what: step(0.5 + done * 0.2, what))
+            _notes_appendix(c, data, notes, lambda done, what: step(0.5 + done * 0.2, what))
         _steps_appendix(c, data, lambda done, what: step(0.7 + done * 0.3, what), "B" if notes else "A")
     c.block(DISCLAIMER, c.bold, _block(18, 0, QColor("#fdf3e7")))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, TITLE)

@@ -2,7 +2,8 @@
 
 The page wires History's pieces (``massage_timer.ui.history``) together: the
 filter bar, the table model, the detail pane, the charts and the doctor's
-report. It does the log's writing (notes, amendments through :mod:`.amend_dialog`,
+report. It does the log's writing (notes, amendments through :mod:`.amend_dialog`, addenda
+to a signed session through :mod:`.addendum_dialog`,
 deletes) and the exports: a CSV file is private (0600) and complete or not there at
 all; the report is written on a worker thread behind a progress dialog with Cancel
 (:mod:`..history.report_job`).
@@ -53,6 +54,7 @@ from ..history.model import (
 from ..history.report_job import ReportJob, ReportOutcome
 from ..settings import Settings
 from ..widgets.basics import button, plain_label, tell
+from .addendum_dialog import add_addendum
 from .amend_dialog import edit_session
 
 CSV_FILTERS = {
@@ -170,6 +172,7 @@ class HistoryPage(QWidget):
         self.detail.setObjectName("SessionDetail")
         self.detail.notes_saved.connect(self._on_save_notes)
         self.detail.amend_requested.connect(self._on_amend)
+        self.detail.addendum_requested.connect(self._on_addendum)
         self.detail.delete_requested.connect(self._on_delete)
         self.detail.continue_requested.connect(self.continue_requested)
         self.empty_label = plain_label("", "muted")
@@ -211,12 +214,17 @@ class HistoryPage(QWidget):
         self.period.blockSignals(False)
         self.refresh()
 
-    # ------------------------------------------------------------ building
-
     # ------------------------------------------------------------ filters
 
     def current_filter(self) -> Filter:
         return self.filters.current_filter()
+
+    def show_client(self, client_id: str) -> None:
+        """Show one client's sessions (the person filter set to them; other filters kept)."""
+        self.refresh()
+        index = self.person.findData(client_id)
+        if index >= 0:
+            self.person.setCurrentIndex(index)
 
     def _first_day(self) -> QDate | None:
         """The day of the first session in the log, where "All time" begins."""
@@ -233,7 +241,7 @@ class HistoryPage(QWidget):
     def refresh(self) -> None:
         """Re-read the log (after a session or an edit), keeping the filters."""
         self._loader.forget()
-        self.filters.set_choices(self.store.persons(), self.store.protocol_ids())
+        self.filters.set_choices(self.store.client_choices(), self.store.protocol_ids())
         self.filters.sync_period_dates()
         self._apply_filter()
 
@@ -276,10 +284,12 @@ class HistoryPage(QWidget):
     def _show_detail(self, session: SessionRow | None) -> None:
         if session is not None and session == self.detail.session:
             return  # unchanged: keep unsaved notes
-        steps = self.store.steps(session.id) if session is not None else []
-        changes = self.store.amendments(session.id) if session is not None else []
-        items = self.store.items(session.id) if session is not None else []
-        self.detail.show_session(session, steps, changes, items)
+        if session is None:
+            self.detail.show_session(None, [])
+            return
+        sid = session.id
+        s = self.store
+        self.detail.show_session(session, s.steps(sid), s.amendments(sid), s.items(sid), s.soap(sid), s.addenda(sid))
 
     def _on_save_notes(self, text: str) -> None:
         session = self.detail.session
@@ -297,8 +307,16 @@ class HistoryPage(QWidget):
             return
         row = self.table.currentIndex().row()
         self.model.invalidate(row)
-        fresh = self.store.session(session.id)
-        self.detail.show_session(fresh, self.store.steps(session.id), self.store.amendments(session.id))
+        self.detail.session = None
+        self._show_detail(self.store.session(session.id))
+
+    def _on_addendum(self, session_id: str) -> None:
+        """Add an addendum to the shown signed session in a dialog, then show it again."""
+        session = self.detail.session
+        if session is None or session.id != session_id or add_addendum(self, self.store, session) is None:
+            return
+        self.detail.session = None
+        self._show_detail(self.store.session(session_id))
 
     def _on_amend(self, session_id: str) -> None:
         """Amend the shown session in a dialog (it starts from the notes box, saved or not), then re-read."""
@@ -332,7 +350,7 @@ class HistoryPage(QWidget):
             return
         self._loader.forget()
         self.detail.show_session(None, [])
-        self.filters.set_choices(self.store.persons(), self.store.protocol_ids())
+        self.filters.set_choices(self.store.client_choices(), self.store.protocol_ids())
         self._apply_filter()
         n = self.model.rowCount()
         self._select_row(min(row, n - 1) if n else -1)
@@ -411,16 +429,17 @@ class HistoryPage(QWidget):
         self.count_label.setText(f"Exported {n:,} {what}{'s' if n != 1 else ''} to {path.name}")
 
     def _report_filter(self) -> Filter | None:
-        """The filter for a report: of one person, asked for when "All people" is chosen."""
+        """The filter for a report: of one client, asked for when "All people" is chosen."""
         flt = self.current_filter()
-        if flt.person is not None:
+        if flt.client_id is not None or flt.person is not None:
             return flt
-        persons = self.store.summary(flt).persons
-        if not persons:
+        shown = {name: client_id for client_id, name in self.store.client_choices(flt)}
+        if not shown:
             tell(self, "Doctor report", "There are no sessions to report with these filters.")
             return None
-        person = persons[0] if len(persons) == 1 else choose_person(self, sorted(persons, key=str.casefold))
-        return None if person is None else replace(flt, person=person)
+        names = list(shown)  # sorted by name, clients of one name told apart
+        person = names[0] if len(names) == 1 else choose_person(self, names)
+        return None if person is None else replace(flt, client_id=shown[person])
 
     def _on_report(self) -> None:
         if self.report_job is not None and self.report_job.running():

@@ -1,12 +1,15 @@
 """The sheet shown before a session: who, which side and stage, the safety check, durations.
 
 The decision whether a session may start is made by :mod:`core.safety`;
-totals come from :mod:`core.plan`. This dialog only collects answers.
+totals come from :mod:`core.plan`. This dialog only collects answers. When whoever opens it
+passes ``last_plan``, the Plan of the person's last SOAP note is shown under "Who" (read-only),
+and follows the person field (:func:`plan_lookup` makes one from the log).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,14 +31,36 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.durations import format_duration
+from ...core.log import Store
 from ...core.protocols.format import LoadedProtocol, Step
 from ...core.protocols.safety import RED_FLAGS, RED_FLAGS_SOURCE, GateResult, evaluate
 from ...core.session.plan import PlanError, build_plan
 from ..settings import Settings
 from ..widgets.basics import button, check_row, plain_label, set_role
+from .setup_clients import ClientSheet
 
 SIDE_CHOICES = (("left", "Patient's left"), ("right", "Patient's right"), ("both", "Both sides"))
 STAGE_CHOICES = (("acute", "Acute (exacerbation)"), ("remission", "Remission"))
+PLAN_SHOWN = 600
+"""Characters of the last plan shown on the sheet (the whole plan is in History)."""
+
+LastPlan = Callable[[str], tuple[str, str] | None]
+"""Person text -> (the date of their last session with a plan, that plan), or None."""
+
+
+def plan_lookup(store: Store) -> LastPlan:
+    """The setup sheet's ``last_plan`` from the log: the latest session of that person text with a plan."""
+    from ..history.model import local_datetime
+
+    def last_plan(person: str) -> tuple[str, str] | None:
+        found = store.last_plan(None, person)
+        if found is None:
+            return None
+        row, plan = found
+        day = local_datetime(row.started_ts, row.utc_offset_min)
+        return f"{day.day} {day:%b %Y}", plan
+
+    return last_plan
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,8 @@ class SetupResult:
     variant: str | None
     durations: dict[str, int]
     pain_before: int | None
+    client_id: str | None = None
+    answers: dict[str, bool] = field(default_factory=dict)  # the safety answers given, to remember
 
 
 class DurationSpin(QSpinBox):
@@ -94,9 +121,23 @@ class SetupDialog(QDialog):
     gate_changed = Signal(bool)
 
     def __init__(
-        self, loaded: LoadedProtocol, settings: Settings, persons: list[str], parent: QWidget | None = None
+        self,
+        loaded: LoadedProtocol,
+        settings: Settings,
+        persons: list[str],
+        parent: QWidget | None = None,
+        *,
+        last_plan: LastPlan | None = None,
+        preset: dict | None = None,
+        store: Store | None = None,
+        now: Callable[[], float] | None = None,
     ) -> None:
+        """``preset`` (optional) chooses what a repeated session had: its keys ``person``,
+        ``variant``, ``side`` and ``durations`` (step id -> seconds), each one optional
+        (:meth:`apply_preset`). The stage and the safety answers are always asked again. With ``store``
+        the person is picked among the log's clients (:class:`.setup_clients.ClientSheet`)."""
         super().__init__(parent)
+        self.last_plan = last_plan
         self.loaded = loaded
         self.protocol = loaded.protocol
         self.settings = settings
@@ -122,6 +163,13 @@ class SetupDialog(QDialog):
         outer.addWidget(scroll, 1)
 
         layout.addWidget(self._who_box(persons))
+        self.plan_box = QGroupBox()
+        self.plan_box.setObjectName("LastPlan")
+        self.plan_note = plain_label("")
+        QVBoxLayout(self.plan_box).addWidget(self.plan_note)
+        layout.addWidget(self.plan_box)
+        self.person.currentTextChanged.connect(self._show_last_plan)
+        self._show_last_plan(self.person.currentText())
         if self.protocol.variants:
             layout.addWidget(self._variant_box())
         self._side_box_widget = self._side_box()
@@ -152,9 +200,27 @@ class SetupDialog(QDialog):
         buttons.addWidget(self.start_button)
         outer.addLayout(buttons)
 
+        self.client_sheet = ClientSheet(self, store, now) if store is not None else None
         self._rebuild_durations()
         self._update()
         self.fit_to(None)
+        if preset:
+            self.apply_preset(preset)
+
+    def apply_preset(self, preset: dict) -> None:
+        """Choose a repeated session's person, variant, side and durations (values the sheet lacks are left)."""
+        if preset.get("person"):
+            self.person.setCurrentText(str(preset["person"]))
+        for group, key in ((getattr(self, "variant_group", None), "variant"), (self.side_group, "side")):
+            for radio in group.buttons() if group is not None and preset.get(key) else ():
+                if radio.property("value") == preset[key]:
+                    radio.setChecked(True)
+        self._rebuild_durations()
+        for step_id, seconds in (preset.get("durations") or {}).items():
+            spin = self._spins.get(step_id)
+            if spin is not None:
+                spin.setValue(int(seconds))  # a spin keeps the value within the step's range
+        self._update()
 
     def fit_to(self, room: QSize | None) -> None:
         """About 95 characters wide and 680 px high, but never larger than ``room`` (default: the screen)."""
@@ -166,6 +232,17 @@ class SetupDialog(QDialog):
         if room is not None:
             width, height = min(width, room.width() - 24), min(height, room.height() - 24)
         self.resize(width, height)
+
+    def _show_last_plan(self, person: str) -> None:
+        found = self.last_plan(person.strip()) if self.last_plan is not None and person.strip() else None
+        if found is not None:
+            day, plan = found
+            shown = plan.strip()
+            if len(shown) > PLAN_SHOWN:
+                shown = shown[:PLAN_SHOWN].rstrip() + "… (shortened; the whole plan is in History)"
+            self.plan_box.setTitle(f"Plan from the last session ({day})")
+            self.plan_note.setText(shown)
+        self.plan_box.setVisible(found is not None)
 
     # ----------------------------------------------------------- sections
 
@@ -237,15 +314,15 @@ class SetupDialog(QDialog):
         grid.setColumnStretch(0, 1)
         for row, item in enumerate(self.protocol.contraindications):
             q = plain_label(item.question)
-            grid.addWidget(q, row, 0)
+            grid.addWidget(q, 2 * row, 0)  # the odd rows: the client's last answers (ClientSheet)
             group = QButtonGroup(box)
             yes, no = QRadioButton("Yes"), QRadioButton("No")
             yes.setObjectName(f"contra-{item.id}-yes")
             no.setObjectName(f"contra-{item.id}-no")
             group.addButton(yes)
             group.addButton(no)
-            grid.addWidget(yes, row, 1)
-            grid.addWidget(no, row, 2)
+            grid.addWidget(yes, 2 * row, 1)
+            grid.addWidget(no, 2 * row, 2)
             yes.toggled.connect(lambda on, i=item.id: on and self._answer(i, True))
             no.toggled.connect(lambda on, i=item.id: on and self._answer(i, False))
         return box
@@ -253,7 +330,9 @@ class SetupDialog(QDialog):
     def _red_flag_box(self) -> QGroupBox:
         box = QGroupBox(f"Warning signs ({RED_FLAGS_SOURCE.lower()})")
         col = QVBoxLayout(box)
-        col.addWidget(plain_label("Tick any that the person has now:", "muted"))
+        col.addWidget(
+            plain_label("Tick any that the person has now (asked afresh each time, never remembered):", "muted")
+        )
         for flag_id, text in RED_FLAGS:
             check = QCheckBox()
             check.setObjectName(f"redflag-{flag_id}")
@@ -315,8 +394,8 @@ class SetupDialog(QDialog):
         keep = {k: s.value() for k, s in self._spins.items()}
         while self._durations_layout.count():
             item = self._durations_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if item.widget() is not None:  # gone at once: a deleteLater would wait for the event loop
+                item.widget().setParent(None)
         self._spins.clear()
         self._any_suggested = False
         row = 0
@@ -396,7 +475,7 @@ class SetupDialog(QDialog):
     def result_value(self) -> SetupResult:
         person = self.person.currentText().strip() or "Me"
         pain = self.pain.value()
-        return SetupResult(
+        result = SetupResult(
             person=person,
             performed_by=self.performed_by.text().strip(),
             side=self.side,
@@ -404,7 +483,9 @@ class SetupDialog(QDialog):
             variant=self.variant,
             durations=self.durations(),
             pain_before=None if pain < 0 else pain,
+            answers={item: answer for item, answer in self._answers.items() if answer is not None},
         )
+        return result if self.client_sheet is None else self.client_sheet.finish(result)
 
     def remember(self) -> None:
         """Store the choices for next time (person list, side, stage, variant)."""

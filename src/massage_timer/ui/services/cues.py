@@ -173,6 +173,7 @@ class CuePlayer(QObject):
         self._pending_speech.setSingleShot(True)
         self._pending_speech.timeout.connect(self._say_pending)
         self._pending_text = ""
+        self._queue_pending = False
         self._sound_checked = False
         if not background:
             self._ensure_sound()
@@ -382,14 +383,19 @@ class CuePlayer(QObject):
             return []
         return [v.name() for v in self._tts.availableVoices()]
 
-    def speak(self, text: str, *, after_sound: bool = False) -> None:
+    def speak(self, text: str, *, after_sound: bool = False, queue: bool = False) -> None:
         """Say ``text`` if voice announcements are on (a newer text replaces one being said).
 
         Args:
             after_sound: wait a moment first, so that the chime just played is heard.
+            queue: say it after what is being said or waits to be said, instead of cutting
+                that short (an alarm of a session in the background must not be lost).
         """
         if not text or not self.settings.get("voice_enabled") or self._tts is None:
             return
+        if queue and self._pending_text:
+            text = f"{self._pending_text} {text}"
+        self._queue_pending = queue and not self._pending_text
         self._pending_text = text
         if after_sound and self.settings.get("sound_enabled") and self.speech_delay_ms > 0:
             self._pending_speech.start(self.speech_delay_ms)
@@ -399,9 +405,13 @@ class CuePlayer(QObject):
 
     def _say_pending(self) -> None:
         text, self._pending_text = self._pending_text, ""
+        queue, self._queue_pending = self._queue_pending, False
         if text and self._tts is not None:
             self.spoken = [*self.spoken[-19:], text]
-            self._tts.say(text)
+            if queue and hasattr(self._tts, "enqueue"):
+                self._tts.enqueue(text)  # after what is being said now
+            else:
+                self._tts.say(text)
 
     def stop_speaking(self) -> None:
         self._pending_speech.stop()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ....core.durations import format_clock
 from ....core.session.events import ItemState, Outcome, Snapshot, State, StepRun
 from ...services.cues import spoken_duration
+from ...session_controller import ALERT_KINDS
 from .render import wall_clock
 from .wording import length_words, plural
 
@@ -69,7 +70,7 @@ class ControllerEvents:
         length = spoken_duration(planned.planned) + "." if planned.timed else "Press Done when ready."
         prefix = "Starting" if self._starting else "Back to" if self._going_back else "Next"
         self._starting = False
-        self.cues.speak(f"{prefix}: {planned.title}. {length}", after_sound=not self._by_user)
+        self.cues.speak(self.controller.whose(f"{prefix}: {planned.title}. {length}"), after_sound=not self._by_user)
 
     def _on_step_ended(self, run: StepRun) -> None:
         if self._by_user or run.outcome is not Outcome.COMPLETED or not run.timed or run.overrun > 0:
@@ -89,7 +90,7 @@ class ControllerEvents:
         if snap is None or snap.planned is None:
             return
         follow = f"Next: {snap.next_title}." if snap.next_title else "Press Finish to end the session."
-        self.cues.speak(f"Time is up. {follow}", after_sound=True)
+        self.cues.speak(self.controller.whose(f"Time is up. {follow}"), after_sound=True)
         self.cues.notify("Time is up", f"{snap.planned.title}: time is up. {follow}", self.window())
 
     def _on_reminder(self, count: int, overdue: float) -> None:
@@ -105,8 +106,8 @@ class ControllerEvents:
             text = f"Still waiting: {title}. It has run {on} on the body, {length_words(overdue)} past its time."
         else:
             text = f"Still waiting: {title}. Time was up {length_words(overdue)} ago."
-        self.cues.speak(text, after_sound=True)
-        self.cues.notify("Time is up", text, self.window())
+        self.cues.speak(self.controller.whose(text), after_sound=True)
+        self.cues.notify("Time is up", self.controller.whose(text), self.window())
 
     def _on_snoozed(self, seconds: float) -> None:
         snap = self.controller.snapshot()
@@ -151,8 +152,8 @@ class ControllerEvents:
         self.cues.play("step_end")
         self.flash.flash()
         self.cue_banner.show_text(text)
-        self.cues.speak(text, after_sound=True)
-        self.cues.notify("Time is up", text, self.window())
+        self.cues.speak(self.controller.whose(text), after_sound=True)
+        self.cues.notify("Time is up", self.controller.whose(text), self.window())
 
     def _on_item_reminder(self, n: int, count: int) -> None:
         """An item is still on past its time: ring again, louder each time, and say how long."""
@@ -163,8 +164,8 @@ class ControllerEvents:
         self.cues.play("step_end", urgency=min(count, 3))
         self.flash.flash()
         self.cue_banner.show_text(text)
-        self.cues.speak(text, after_sound=True)
-        self.cues.notify("Still on", text, self.window())
+        self.cues.speak(self.controller.whose(text), after_sound=True)
+        self.cues.notify("Still on", self.controller.whose(text), self.window())
 
     def _on_item_removed(self, n: int) -> None:
         _name, cap = self._item_words()
@@ -243,6 +244,30 @@ class ControllerEvents:
         self.sleep_banner.show_text(text)
         if self.mode() == self.FINISHED:
             self.finish.saved_note.setText(text + "\n" + self.finish.saved_note.text())
+
+    # ------------------------------------------------------------ sessions in the background
+
+    def _update_strip(self) -> None:
+        """The strip of sessions: shown once two exist (or one runs while none is on screen)."""
+        controller = self.controller
+        overview = controller.overview() if len(controller.manager) else []
+        show = len(overview) >= 2 or (bool(overview) and controller.current_key is None)
+        if show:
+            keys = self.keymap.keys_text("switch_session", none="")
+            hint = f"Show this session ({keys} switches to the next one)" if keys else "Show this session"
+            self.strip.set_sessions(overview, controller.current_key or "", hint)
+        self.strip.setVisible(show)
+
+    def _on_background_event(self, key: str, _label: str, kind: str, text: str) -> None:
+        """A session not on screen needs the caregiver: ring, say whose it is, and mark it on the strip."""
+        if kind in ALERT_KINDS:
+            urgent = kind in ("reminder", "item_reminder", "body_limit")
+            self.cues.play("mid" if kind == "cue" else "step_end", urgency=2 if urgent else 0)
+            self.flash.flash()
+            self.cues.speak(text, after_sound=True, queue=True)
+            self.cues.notify("Massage Timer", text, self.window())
+        self.strip.show_notice(key, text)
+        self._update_strip()
 
     def _on_store_failed(self, message: str) -> None:
         """The log could not be written: say so once; the session itself goes on."""

@@ -1,11 +1,14 @@
 """The finish panel: what each step planned and took, pain after and notes.
 
 The panel only shows and collects; the page fills it and saves what it collected.
+With the SOAP notes form chosen (Settings, ``notes_form``), four boxes (:class:`SoapBox`)
+take the place of the one notes box, and "Save and sign" asks once, then asks the page
+to save and sign (:attr:`FinishPanel.sign_requested`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,10 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from ....core.durations import format_clock
+from ....core.log import SoapNote
 from ....core.session.events import Outcome, StepRun
 from ...history.detail import items_words
-from ...widgets.basics import plain_label
+from ...settings import Settings
+from ...widgets.basics import ask, plain_label
 from ...widgets.notes_box import NotesEdit
+from ...widgets.soap import SoapBox
 from .wording import length_words, plural
 
 OUTCOME_WORDS = {
@@ -40,12 +46,21 @@ class FinishPanel(QWidget):
     """What happened, pain after and notes; Save adds them to the logged session."""
 
     save_requested = Signal()
+    sign_requested = Signal()
+    """Save, then sign the session (the user said yes to signing)."""
     close_requested = Signal()
+
+    SIGN_QUESTION = "A signed note cannot be changed; you can add an addendum later. Sign?"
 
     COLUMNS = ("Step", "Planned", "Actual", "Paused", "Changes", "Result")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, settings: Settings | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings
+        self.confirm: Callable[[QWidget, str, str, str, str], bool] = ask
+        """The yes/no question before signing (replaceable in tests)."""
+        self.soap_form = False
+        """The notes are asked for in the SOAP form (read from the settings each time the panel is filled)."""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 18)
         outer.setSpacing(10)
@@ -117,29 +132,42 @@ class FinishPanel(QWidget):
         self.notes.setTabChangesFocus(True)
         self.notes.setMinimumHeight(70)
         notes_head = QHBoxLayout()
-        notes_head.addWidget(plain_label("Notes", "heading", wrap=False))
+        self.notes_heading = plain_label("Notes", "heading", wrap=False)
+        notes_head.addWidget(self.notes_heading)
         notes_head.addSpacing(12)
         notes_head.addWidget(self.notes.counter, 1)
         self.notes.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         outer.addLayout(notes_head)
         outer.addWidget(self.notes, 2)
+        self.soap = SoapBox()
+        self.soap.setObjectName("SoapBox")
+        self.soap.setVisible(False)
+        outer.addWidget(self.soap, 2)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save pain and notes")
         self.save_button.setProperty("session", "main")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_requested)
+        self.sign_button = QPushButton("Save and sign")
+        self.sign_button.setObjectName("SaveAndSignButton")
+        self.sign_button.setProperty("session", "action")
+        self.sign_button.setToolTip("Save the notes and sign them: afterwards they can only be added to")
+        self.sign_button.setVisible(False)
+        self.sign_button.clicked.connect(self._on_sign)
         self.close_button = QPushButton("Close")
         self.close_button.setProperty("session", "action")
         self.close_button.setToolTip("Leave this summary; the session stays in your history")
         self.close_button.clicked.connect(self.close_requested)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.sign_button)
         buttons.addWidget(self.close_button)
         buttons.addStretch(1)
         outer.addLayout(buttons)
 
         self.pain_group.idToggled.connect(self._update_close_text)
         self.notes.textChanged.connect(self._update_close_text)
+        self.soap.changed.connect(self._update_close_text)
 
     # -- content ---------------------------------------------------------
 
@@ -170,7 +198,10 @@ class FinishPanel(QWidget):
         self.table.setMaximumHeight(max(120, self.table.horizontalHeader().height() + rows_h + frame + 2))
         self.not_rated.setChecked(True)
         self.notes.clear()
+        self.soap.clear()
+        self._show_notes_form()
         self.save_button.setEnabled(can_save)
+        self.sign_button.setEnabled(can_save)
         self.save_button.setToolTip(
             "Adds the pain rating and the notes to this session in your history"
             if can_save
@@ -190,7 +221,29 @@ class FinishPanel(QWidget):
         (self.not_rated if value is None else self.pain_buttons[value]).setChecked(True)
 
     def has_input(self) -> bool:
+        if self.soap_form and self.soap.has_input():
+            return True
         return self.pain() is not None or bool(self.notes.toPlainText().strip())
+
+    def plain_notes(self) -> str | None:
+        """The plain notes to save, or None in the SOAP form (the session's notes are then left alone)."""
+        return None if self.soap_form else self.notes.toPlainText().strip()
+
+    def soap_note(self) -> SoapNote | None:
+        """The SOAP note to save, or None in the plain form."""
+        return self.soap.note() if self.soap_form else None
+
+    def _show_notes_form(self) -> None:
+        self.soap_form = self.settings is not None and self.settings.get("notes_form") == "soap"
+        for widget in (self.notes, self.notes.counter, self.notes_heading):
+            widget.setVisible(not self.soap_form)
+        self.soap.setVisible(self.soap_form)
+        self.sign_button.setVisible(self.soap_form)
+        self.save_button.setText("Save" if self.soap_form else "Save pain and notes")
+
+    def _on_sign(self) -> None:
+        if self.confirm(self, "Sign the note?", self.SIGN_QUESTION, "Save and sign", "Not now"):
+            self.sign_requested.emit()
 
     def _update_close_text(self, *_args: object) -> None:
         self.close_button.setText("Discard notes" if self.has_input() else "Close")

@@ -27,6 +27,7 @@ from ...session_controller import SessionController
 from ...settings import Settings
 from ...widgets.basics import ask, choose
 from ...widgets.flash import FlashOverlay
+from ...widgets.session_strip import SessionStrip
 from .events import ControllerEvents
 from .finish import FinishPanel
 from .render import SnapshotRenderer
@@ -90,11 +91,19 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         self.stack = QStackedWidget(self)
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        # Several sessions at once: a chip for each, above the step (see _update_strip).
+        self.strip = SessionStrip()
+        self.strip.layout().setContentsMargins(18, 8, 18, 0)
+        self.strip.chosen.connect(self._choose_session)
+        self.strip.hide()
+        root.addWidget(self.strip)
         root.addWidget(self.stack)
         self.stack.addWidget(self._build_empty())
         self.stack.addWidget(self._build_running())
-        self.finish = FinishPanel()
+        self.finish = FinishPanel(settings=settings)
         self.finish.save_requested.connect(self._save)
+        self.finish.sign_requested.connect(self._save_and_sign)
         self.finish.close_requested.connect(self._close_finished)
         self._guard_summary_buttons()
         self.stack.addWidget(self.finish)
@@ -126,6 +135,9 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
         c.finished.connect(self._on_finished)
         c.stopped.connect(self._on_stopped)
         c.store_failed.connect(self._on_store_failed)
+        c.current_changed.connect(self._on_current_changed)
+        c.sessions_changed.connect(self._update_strip)
+        c.background_event.connect(self._on_background_event)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.keep_awake.release)
@@ -147,6 +159,7 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             "place_item": self._place_item,
             "remove_item": self._remove_item,
             "focus": self.toggle_focus_mode,
+            "switch_session": self._switch_next,
         }
         enabled = self.shortcuts_enabled() if self._shortcuts else True
         for shortcut in self._shortcuts:
@@ -190,6 +203,7 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             QEvent.Type.ApplicationPaletteChange,
         ):
             self._apply_style()
+            self.strip.retheme()
         return super().event(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -210,12 +224,15 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             self._set_shortcuts_enabled(mode == self.RUNNING)
 
     def _on_changed(self) -> None:
+        self._update_strip()
         if self.mode() == self.FINISHED:
             engine = self.controller.engine
             if engine is None or engine is self._finished_engine:
                 return
-            # A new session was prepared while the last summary was open.
-            self._leave_finished("")
+            # Another session is on screen while the last summary was open.
+            self._on_current_changed(self.controller.current_key or "")
+            if self.mode() == self.FINISHED:
+                return
         snap = self.controller.snapshot()
         if snap is None:
             self._show_mode(self.EMPTY)
@@ -357,9 +374,9 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
                 "Leave",
                 "Stay",
             ):
-                self.controller.discard()
                 self.set_focus_mode(False)
                 self._show_mode(self.EMPTY)
+                self.controller.discard()  # another session, if one is on, comes on screen
                 self.closed.emit()
             return
         if self.confirm(
@@ -370,6 +387,31 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             "Keep going",
         ):
             self._user(self.controller.stop)
+
+    # ================================================================ several sessions
+
+    def _on_current_changed(self, _key: str) -> None:
+        """Another session is on screen: its summary if it has ended, else its running view afresh."""
+        engine = self.controller.engine
+        self._finished_id = None
+        self._finished_engine = None
+        self._image_ref = None
+        self._warned_index = None
+        if engine is not None and engine.state in (State.FINISHED, State.STOPPED):
+            self._show_finish(tuple(engine.runs), stopped=engine.state is State.STOPPED)
+        elif self.mode() != self.EMPTY:
+            self._show_mode(self.EMPTY)  # _on_changed sets up the running view for it
+
+    def _choose_session(self, key: str) -> None:
+        """A chip was clicked: that session comes on screen (a summary with typed notes asks first)."""
+        if key != self.controller.current_key and self.settle_summary(keep_session=True):
+            self.controller.switch_to(key)
+
+    def _switch_next(self) -> None:
+        keys = self.controller.manager.keys()
+        if len(keys) > 1 and self.controller.current_key in keys:
+            at = keys.index(self.controller.current_key)
+            self._choose_session(keys[(at + 1) % len(keys)])
 
     # ================================================================ focus mode
 

@@ -1,7 +1,8 @@
 """The end of a session on the page: the finish panel filled, saved, or left.
 
 :class:`FinishFlow` is mixed into :class:`~.page.SessionPage`. The session is in the
-log already when the panel shows; Save only adds the pain rating and the notes.
+log already when the panel shows; Save only adds the pain rating and the notes (in the
+SOAP form, the SOAP note), and "Save and sign" then signs the session.
 """
 
 from __future__ import annotations
@@ -75,10 +76,12 @@ class FinishFlow:
 
         def mode(self) -> int: ...
 
+        def _set_notice(self, text: str) -> None: ...
+
     # ================================================================ finishing
 
     def _on_finished(self, runs: tuple[StepRun, ...]) -> None:
-        self.cues.speak("The session is complete.", after_sound=not self._by_user)
+        self.cues.speak(self.controller.whose("The session is complete."), after_sound=not self._by_user)
         self.cues.notify("Session complete", "The massage session is complete.", self.window())
         self._show_finish(runs, stopped=False)
 
@@ -86,8 +89,9 @@ class FinishFlow:
         self._show_finish(runs, stopped=True)
 
     def _show_finish(self, runs: Sequence[StepRun], *, stopped: bool) -> None:
-        self.keep_awake.release()
-        self.cues.hide_tray()
+        if not self.controller.any_active:  # another session still runs: the screen stays on
+            self.keep_awake.release()
+            self.cues.hide_tray()
         self.set_focus_mode(False)
         self._finished_id = self.controller.session_id
         self._finished_engine = self.controller.engine
@@ -146,35 +150,50 @@ class FinishFlow:
         """Called once the finish panel exists: its buttons ignore a bounce (see :data:`BOUNCE_SECONDS`)."""
         self._summary_shown_at = None
         guard = _BounceGuard(self._summary_just_shown, self.finish)
-        for button in (self.finish.save_button, self.finish.close_button):
+        for button in (self.finish.save_button, self.finish.sign_button, self.finish.close_button):
             button.installEventFilter(guard)
 
     def _summary_just_shown(self) -> bool:
         shown = self._summary_shown_at
         return shown is not None and self.controller.clock.monotonic() - shown < BOUNCE_SECONDS
 
-    def _save(self) -> None:
+    def _save(self, *, sign: bool = False) -> None:
         sid = self._finished_id
         if self.store is None or sid is None:
             return
         try:
-            self.store.update_session(sid, pain_after=self.finish.pain(), notes=self.finish.notes.toPlainText().strip())
+            self.store.update_session(sid, pain_after=self.finish.pain(), notes=self.finish.plain_notes())
+            if (note := self.finish.soap_note()) is not None:
+                self.store.save_soap(sid, note)
+            if sign:
+                self.store.sign_session(sid, self.controller.clock.wall())
         except StoreError as exc:
             # Keep the panel (and what was typed) so that nothing is lost; say why.
             tell(self, "Not saved", f"{exc}\n\nYour notes are still on the screen; try again later.", warning=True)
             return
-        self._leave_finished("Saved. The session, its pain rating and notes are in your history.")
+        self._leave_finished(
+            "Saved and signed. The session, its pain rating and notes are in your history."
+            if sign
+            else "Saved. The session, its pain rating and notes are in your history."
+        )
         self.saved.emit(sid)
 
-    def settle_summary(self) -> bool:
+    def _save_and_sign(self) -> None:
+        self._save(sign=True)
+
+    def settle_summary(self, *, keep_session: bool = False) -> bool:
         """Before another session: save or discard an open summary. False: the user wants to stay.
 
         A summary with nothing typed closes without a question (the session is in the log
         already); pain and notes typed in it are saved or discarded only as the user says.
+        ``keep_session`` (another running session is put on screen): a summary with nothing
+        typed stays open for later, its session on the strip of sessions.
         """
         if self.mode() != self.FINISHED:
             return True
         if not self.finish.has_input():
+            if keep_session:
+                return True
             self._leave_finished("")
             self.closed.emit()
             return True
@@ -212,9 +231,11 @@ class FinishFlow:
     def _leave_finished(self, note: str) -> None:
         self._finished_id = None
         self._finished_engine = None
-        self.controller.discard()
         self._image_ref = None
         self.illustration.set_path(None)
         self.empty_note.setText(note)
         self.empty_note.setVisible(bool(note))
         self._show_mode(self.EMPTY)
+        self.controller.discard()  # another session, if one is on, comes on screen
+        if note and self.controller.engine is not None:
+            self._set_notice(note)

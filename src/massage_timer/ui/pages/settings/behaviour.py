@@ -1,10 +1,12 @@
 """The Session and Appearance groups of the Settings page: how a session runs and how the app looks.
 
-Each control writes through :meth:`Settings.set`.
+Each control writes through :meth:`Settings.set`. The notes form and the mini timer check follow
+the settings by themselves (the page's loading does not know them).
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,15 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...settings import BOUNCE_RANGE, REPEAT_RANGE, TEXT_SCALES, THEMES, Settings
+from ...settings import ANSWER_DAYS_RANGE, BOUNCE_RANGE, NOTES_FORMS, REPEAT_RANGE, TEXT_SCALES, THEMES, Settings
 from ...widgets.basics import check_row, plain_label
 from .forms import form_layout
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+NOTES_FORM_LABELS = {"plain": "Plain notes", "soap": "SOAP (Subjective, Objective, Assessment, Plan)"}
 
 
 class SessionGroup(QGroupBox):
-    """Moving on by itself, desktop notifications, and who performs the sessions."""
+    """Moving on by itself, notifications, the mini timer, who performs the sessions, and the form of the notes."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__("Session", parent)
@@ -77,6 +80,18 @@ class SessionGroup(QGroupBox):
                 "Show a desktop notification when a step ends while the window is not active",
             )
         )
+        self.mini_timer_check = QCheckBox()
+        self.mini_timer_check.setObjectName("MiniTimerCheck")
+        self._show_mini_timer()
+        self.mini_timer_check.toggled.connect(lambda on: self.settings.set("mini_timer", bool(on)))
+        form.addRow(check_row(self.mini_timer_check, "Show the mini timer while a session runs"))
+        form.addRow(
+            plain_label(
+                "A small window that stays on top of other windows, with the time left of every session. "
+                "Click it to come back here; drag it to move it.",
+                "muted",
+            )
+        )
         self.performed_by_edit = QLineEdit()
         self.performed_by_edit.setPlaceholderText("Your name, for therapists (optional)")
         self.performed_by_edit.setClearButtonEnabled(True)
@@ -84,6 +99,65 @@ class SessionGroup(QGroupBox):
         self.performed_by_edit.textEdited.connect(lambda text: self.settings.set("performed_by", text.strip()))
         form.addRow("Performed by", self.performed_by_edit)
         form.addRow(plain_label("Recorded with each session; it can be changed before a session.", "muted"))
+        self.notes_form_combo = QComboBox()
+        self.notes_form_combo.setObjectName("NotesFormCombo")
+        for value in NOTES_FORMS:
+            self.notes_form_combo.addItem(NOTES_FORM_LABELS[value], value)
+        self.notes_form_combo.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.notes_form_combo.currentIndexChanged.connect(
+            lambda i: self.settings.set("notes_form", str(self.notes_form_combo.itemData(i)))
+        )
+        form.addRow("Notes form", self.notes_form_combo)
+        form.addRow(
+            plain_label(
+                "SOAP asks for the notes after a session in four parts, as therapists keep them: what the client "
+                "says, what you found, your assessment and the plan. A SOAP note can be signed; the plan is shown "
+                "when you prepare the client's next session.",
+                "muted",
+            )
+        )
+        self.answers_days_spin = QSpinBox()
+        self.answers_days_spin.setObjectName("AnswersValidDays")
+        self.answers_days_spin.setRange(*ANSWER_DAYS_RANGE)
+        self.answers_days_spin.setSuffix(" days")
+        self.answers_days_spin.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self._show_answers_days()
+        self.answers_days_spin.valueChanged.connect(lambda v: self.settings.set("answers_valid_days", int(v)))
+        form.addRow("Remembered safety answers are valid for", self.answers_days_spin)
+        form.addRow(
+            plain_label(
+                "When you prepare a session for a known client, the setup sheet shows their last answer to "
+                "each safety question. You still confirm every one; answers older than this are asked afresh.",
+                "muted",
+            )
+        )
+        self._show_notes_form()
+        settings.changed.connect(self._on_setting)
+
+    def _on_setting(self, key: str) -> None:
+        if key == "notes_form":
+            self._show_notes_form()
+        if key == "mini_timer":
+            self._show_mini_timer()
+        if key == "answers_valid_days":
+            self._show_answers_days()
+
+    def _show_mini_timer(self) -> None:
+        blocker = QSignalBlocker(self.mini_timer_check)
+        self.mini_timer_check.setChecked(bool(self.settings.get("mini_timer")))
+        blocker.unblock()
+
+    def _show_answers_days(self) -> None:
+        lo, hi = ANSWER_DAYS_RANGE
+        blocker = QSignalBlocker(self.answers_days_spin)
+        self.answers_days_spin.setValue(max(lo, min(hi, int(self.settings.get("answers_valid_days")))))
+        blocker.unblock()
+
+    def _show_notes_form(self) -> None:
+        index = self.notes_form_combo.findData(self.settings.get("notes_form"))
+        blocker = QSignalBlocker(self.notes_form_combo)
+        self.notes_form_combo.setCurrentIndex(max(0, index))
+        blocker.unblock()
 
 
 class AppearanceGroup(QGroupBox):

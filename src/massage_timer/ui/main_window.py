@@ -214,6 +214,20 @@ class MainWindow(LogActions, ClientActions, QMainWindow):
         controller.changed.connect(self._update_session_hint)
         controller.sessions_changed.connect(self._update_session_hint)
         controller.store_failed.connect(self.log_write_waits)
+        from .services.outside import attach_outside_timers as attach
+
+        self._outside = attach(controller, self.settings, self.bring_back, self.isActiveWindow, self.close)
+
+    def bring_back(self) -> None:
+        """The main window to the front, on the session page (from the tray or the mini timer)."""
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+        if self.session_active():
+            self.show_page("session")
+
+    def toggle_mini_timer(self) -> None:
+        self._outside.toggle_mini_timer()  # the session page's key: the controller, and so this, exist
 
     def session_active(self) -> bool:
         """True while a started session (any of those on at once) is not finished or stopped."""
@@ -294,6 +308,7 @@ class MainWindow(LogActions, ClientActions, QMainWindow):
         from .pages.session import SessionPage
 
         page = SessionPage(self.controller, self.settings, self.cues, self.store)
+        page.mini_timer_requested.connect(self.toggle_mini_timer)
         # While another session is on, the Session page stays (it shows that one now).
         page.saved.connect(lambda _sid: None if self.controller.engine is not None else self.show_page("history"))
         page.closed.connect(lambda: None if self.controller.engine is not None else self.show_page("protocols"))
@@ -478,4 +493,7 @@ class MainWindow(LogActions, ClientActions, QMainWindow):
         if callable(leave_focus):
             leave_focus(False)  # remember the window as it is outside focus mode (maximised or not)
         self.settings.set_geometry(self.saveGeometry())
+        outside = getattr(self, "_outside", None)
+        if outside is not None:
+            outside.close()
         event.accept()

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QPoint, QTimer
 
 from ...core.session.manager import SessionOverview
@@ -99,6 +100,7 @@ class OutsideTimers(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer)
         self._dirty = False
+        self._closed = False
         self.refreshes = 0
         """How many redraws there were (for tests and the diagnostics)."""
         self._apply_wanted()
@@ -127,6 +129,8 @@ class OutsideTimers(QObject):
             self._timer.start()
 
     def refresh_now(self) -> None:
+        if self._closed or not shiboken6.isValid(self.mini):  # the window has gone; sessions may still report
+            return
         overviews = list(self._overview())
         self.refreshes += 1
         if self.tray is not None:
@@ -141,6 +145,8 @@ class OutsideTimers(QObject):
 
     def on_background_event(self, key: str, label: str, kind: str, text: str) -> bool:
         """Tell of a session's event outside the window; True when a notice was shown."""
+        if self._closed:
+            return False
         self.request_refresh()
         if kind not in NOTICE_KINDS or self._window_active():
             return False
@@ -184,8 +190,41 @@ class OutsideTimers(QObject):
 
     def close(self) -> None:
         """Take the tray icon and the mini timer away (the app quits)."""
+        self._closed = True
         self._timer.stop()
         if self.tray is not None:
             self.tray.hide()
         self.mini.hide()
         self.mini.deleteLater()
+
+
+def attach_outside_timers(
+    controller: Any,
+    settings: Any,
+    bring_back: Callable[[], None],
+    window_active: Callable[[], bool],
+    quit_app: Callable[[], object],
+) -> OutsideTimers:
+    """The tray icon, mini timer and notices for a session controller (its ``overview``,
+    ``switch_to``, ``toggle``, ``next``, ``changed``, ``sessions_changed`` and
+    ``background_event``), kept up to date; a click on the mini timer calls ``bring_back``,
+    the tray's Quit ``quit_app``."""
+
+    def on(key: str, act: str) -> None:  # a tray menu's Pause or Next acts on that session
+        if controller.switch_to(key):
+            getattr(controller, act)()
+
+    outside = OutsideTimers(
+        controller.overview,
+        lambda key: on(key, "toggle"),
+        lambda key: on(key, "next"),
+        bring_back,
+        settings=settings,
+        window_active=window_active,
+    )
+    outside.bind(controller.changed, controller.background_event)
+    controller.sessions_changed.connect(outside.request_refresh)
+    outside.mini.activated.connect(bring_back)
+    if outside.tray is not None:
+        outside.tray.quit_requested.connect(quit_app)
+    return outside

@@ -56,6 +56,8 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
     closed = Signal()
     """The user left the finished session (or discarded one never started)."""
     focus_mode_changed = Signal(bool)
+    mini_timer_requested = Signal()
+    """The mini timer's key: show or hide it (the window owns it)."""
 
     EMPTY, RUNNING, FINISHED = 0, 1, 2
 
@@ -160,6 +162,7 @@ class SessionPage(SessionView, SnapshotRenderer, ControllerEvents, FinishFlow, Q
             "remove_item": self._remove_item,
             "focus": self.toggle_focus_mode,
             "switch_session": self._switch_next,
+            "mini_timer": self.mini_timer_requested.emit,
         }
         enabled = self.shortcuts_enabled() if self._shortcuts else True
         for shortcut in self._shortcuts:

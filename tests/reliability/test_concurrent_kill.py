@@ -46,7 +46,8 @@ def load(name: str):  # noqa: ANN201
 
 
 def run_and_kill(database: Path, rng: random.Random) -> bytes:
-    """Start the child, wait until its three sessions run, kill it a random moment later; its output."""
+    """Start the child, wait until its three sessions run, kill it after a random number of its
+    further reports (the child goes on writing meanwhile, so the kill lands anywhere); its output."""
     soak, child = load("soak_kill"), SOAK / "concurrent_child.py"
     proc = subprocess.Popen(
         [sys.executable, str(child), str(database), str(rng.randrange(2**32))],
@@ -57,14 +58,16 @@ def run_and_kill(database: Path, rng: random.Random) -> bytes:
     head = b""
     try:
         assert proc.stdout is not None
-        begun = 0
-        while begun < 3:
+        begun, after = 0, rng.randrange(0, 16)
+        while begun < 3 or after > 0:
             line = proc.stdout.readline()
             if not line:
                 break
             head += line
-            begun += line.startswith(b"B ")
-        time.sleep(rng.uniform(0.05, 0.8))
+            if begun < 3:
+                begun += line.startswith(b"B ")
+            else:
+                after -= 1
         proc.send_signal(signal.SIGKILL)
         rest, err = proc.communicate(timeout=30)
     finally:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ...core.log import Addendum, SessionRow, Store, StoreError
 from ...core.log.edits.notes import signed_words
 from ..history.model import local_datetime
 from ..widgets.basics import plain_label, set_role, tell
-from ..widgets.notes_box import NotesEdit
+from ..widgets.notes_box import NotesEdit, heading_row
 
 
 class AddendumDialog(QDialog):
@@ -53,20 +52,14 @@ class AddendumDialog(QDialog):
         else:
             about = "What you write here is added below the session's note with today's date and time."
         lay.addWidget(plain_label(about, "muted"))
-        head = QHBoxLayout()
         label = QLabel("&Addendum")
         set_role(label, "heading")
-        head.addWidget(label)
-        head.addSpacing(12)
         self.text = NotesEdit()
         self.text.setObjectName("AddendumText")
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(120)
         self.text.setPlaceholderText("For example: the client called the next day; the pain had gone.")
-        label.setBuddy(self.text)
-        head.addWidget(self.text.counter, 1)
-        self.text.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        lay.addLayout(head)
+        lay.addLayout(heading_row(label, self.text))
         lay.addWidget(self.text, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)

@@ -12,7 +12,6 @@ Finish panel saves them: as written, without the blank space around them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...core.log import Amendment, SessionRow, Store, StoreError
 from ..history.model import local_datetime
 from ..widgets.basics import plain_label, set_role, tell
-from ..widgets.notes_box import NotesEdit
+from ..widgets.notes_box import NotesEdit, heading_row
 
 NOT_RATED = -1
 """The pain group's id of "Not rated"."""
@@ -118,20 +117,14 @@ class AmendDialog(QDialog):
         )
         self.set_pain(session.pain_after)
 
-        notes_head = QHBoxLayout()
         notes_label = QLabel("&Notes")
         set_role(notes_label, "heading")
-        notes_head.addWidget(notes_label)
-        notes_head.addSpacing(12)
         self.notes = NotesEdit()
         self.notes.setObjectName("AmendNotes")
         self.notes.setTabChangesFocus(True)
         self.notes.setMinimumHeight(110)
         self.notes.setPlaceholderText("How did it go? Anything to tell the doctor?")
-        notes_label.setBuddy(self.notes)
-        notes_head.addWidget(self.notes.counter, 1)
-        self.notes.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        lay.addLayout(notes_head)
+        lay.addLayout(heading_row(notes_label, self.notes))
         self.notes.setPlainText(session.notes if notes is None else notes)
         lay.addWidget(self.notes, 1)
         lay.addWidget(plain_label("What was logged before stays in the session's history, beside the change.", "muted"))

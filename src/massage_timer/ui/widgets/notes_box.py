@@ -9,8 +9,9 @@ never cut. Such a box takes no more text until it is back under the limit.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QWidget
 
 from ...core.text import MAX_NOTES
 from .basics import plain_label, set_role
@@ -101,3 +102,15 @@ class NotesEdit(QPlainTextEdit):
             self.counter.setText(text)
         if (self.counter.property("role") == "danger") != warning:
             set_role(self.counter, "danger" if warning else "muted")
+
+
+def heading_row(heading: QLabel, edit: NotesEdit) -> QHBoxLayout:
+    """A notes box's heading (its buddy: Alt and the underlined letter go to the box) with the
+    box's counter at the right, as one row to put above the box."""
+    heading.setBuddy(edit)
+    row = QHBoxLayout()
+    row.addWidget(heading)
+    row.addSpacing(12)
+    row.addWidget(edit.counter, 1)
+    edit.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return row
